@@ -1,0 +1,9 @@
+"""Local development: DEBUG on, SQLite, e-mails on the console, a default municipality."""
+
+from .base import *  # noqa: F403
+from .env import env_bool, env_str
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = SECRET_KEY or "development-only-key-never-use-in-production"  # noqa: F405
+RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "esslingen")
+RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)

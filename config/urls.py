@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+from rathaus.portal import views as portal_views
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_root(request: Request) -> Response:
+    """Entry point of the Rathaus API, version 1."""
+    return Response(
+        {
+            "municipality": reverse("api:municipality", request=request),
+            "offices": reverse("api:office-list", request=request),
+            "schema": reverse("api:schema", request=request),
+            "documentation": reverse("api:docs", request=request),
+        }
+    )
+
+
+api_patterns = [
+    path("", api_root, name="root"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("", include("rathaus.municipalities.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("readyz", portal_views.readyz, name="readyz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("konto/", include("allauth.urls")),
+    path("mein-konto/", include("rathaus.accounts.urls")),
+    path("plattform/admin/", admin.site.urls),
+    path("", include("rathaus.municipalities.urls")),
+    path("", include("rathaus.portal.urls")),
+]

@@ -1,0 +1,22 @@
+"""Tie allauth to the product: e-mails carry the municipality's name."""
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        request = context.get("request") or getattr(self, "request", None)
+        context.setdefault("municipality", getattr(request, "municipality", None))
+        super().send_mail(template_prefix, email, context)
+
+    def get_from_email(self) -> str:
+        request: HttpRequest | None = getattr(self, "request", None)
+        municipality = getattr(request, "municipality", None)
+        from_email = super().get_from_email()
+        if municipality is not None:
+            address = from_email.split("<")[-1].rstrip(">")
+            return f"{municipality.name} <{address}>"
+        return from_email

@@ -1,0 +1,35 @@
+"""Load the demo municipalities (Esslingen am Neckar and Musterhausen) and, on request, demo accounts.
+
+Safe to run again: existing records are updated in place, nothing is duplicated.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rathaus.municipalities import demo
+
+
+class Command(BaseCommand):
+    help = "Load or refresh the demo municipalities, their offices and (optionally) demo accounts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--with-demo-accounts",
+            action="store_true",
+            help="Also create demo citizen and staff accounts with published passwords (never in production).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["with_demo_accounts"] and getattr(settings, "RATHAUS_PRODUCTION", False):
+            raise CommandError("Demo accounts have published passwords and are refused in production.")
+        municipalities = demo.load_municipalities()
+        for municipality in municipalities:
+            self.stdout.write(
+                f"{municipality.name}: {municipality.organisational_units.count()} Organisationseinheiten, "
+                f"Hosts {', '.join(municipality.host_names.values_list('name', flat=True))}"
+            )
+        if options["with_demo_accounts"]:
+            for line in demo.load_accounts():
+                self.stdout.write(line)

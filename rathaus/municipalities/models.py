@@ -1,0 +1,150 @@
+"""Municipalities (tenants) and their organisational units (offices)."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ags_validator = RegexValidator(r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."))
+ars_validator = RegexValidator(r"^\d{12}$", _("Der Amtliche Regionalschlüssel hat genau 12 Ziffern."))
+colour_validator = RegexValidator(
+    r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87.")
+)
+postal_code_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat genau 5 Ziffern."))
+
+
+class Municipality(models.Model):
+    """One town or city served by this installation."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    short_name = models.CharField(
+        _("Kurzname"), max_length=100, help_text=_("Wird im Kopf der Seite gezeigt, z. B. „Esslingen am Neckar“.")
+    )
+    slug = models.SlugField(_("Kürzel"), unique=True)
+    ags = models.CharField(_("Amtlicher Gemeindeschlüssel (AGS)"), max_length=8, validators=[ags_validator])
+    ars = models.CharField(
+        _("Amtlicher Regionalschlüssel (ARS)"), max_length=12, unique=True, validators=[ars_validator]
+    )
+    reference_prefix = models.CharField(
+        _("Kürzel für Aktenzeichen"), max_length=4, help_text=_("Zum Beispiel „ES“ für ES-2026-000123.")
+    )
+    accent_colour = models.CharField(
+        _("Akzentfarbe"), max_length=7, default="#004B87", validators=[colour_validator]
+    )
+    logo = models.FileField(_("Logo"), upload_to="municipalities/logos/", blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5, validators=[postal_code_validator])
+    city = models.CharField(_("Ort"), max_length=100)
+    phone = models.CharField(_("Telefon"), max_length=50)
+    email = models.EmailField(_("E-Mail"))
+    website = models.URLField(_("Internetseite"), blank=True)
+    represented_by = models.CharField(
+        _("Vertreten durch"), max_length=200, help_text=_("Zum Beispiel der Oberbürgermeister oder die Bürgermeisterin.")
+    )
+    supervisory_authority = models.CharField(_("Aufsichtsbehörde"), max_length=200, blank=True)
+    vat_id = models.CharField(_("Umsatzsteuer-Identifikationsnummer"), max_length=20, blank=True)
+    data_protection_officer = models.CharField(
+        _("Datenschutzbeauftragte Stelle"), max_length=300, help_text=_("Name oder Stelle mit Anschrift.")
+    )
+    data_protection_email = models.EmailField(_("E-Mail für Datenschutzfragen"))
+    accessibility_contact_email = models.EmailField(
+        _("E-Mail für Rückmeldungen zur Barrierefreiheit"),
+        help_text=_("Neue Rückmeldungen aus dem Formular werden hierhin gemeldet."),
+    )
+    accessibility_statement_date = models.DateField(_("Datum der Erklärung zur Barrierefreiheit"))
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("Kommune")
+        verbose_name_plural = _("Kommunen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HostName(models.Model):
+    """A host name under which a municipality's portal is reached."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="host_names", verbose_name=_("Kommune")
+    )
+    name = models.CharField(
+        _("Hostname"), max_length=253, unique=True, help_text=_("Ohne Schema und Port, z. B. rathaus.esslingen.de")
+    )
+
+    class Meta:
+        verbose_name = _("Hostname")
+        verbose_name_plural = _("Hostnamen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationalUnit(models.Model):
+    """An office of the administration (Organisationseinheit): Bürgerbüro, Ordnungsamt, ..."""
+
+    class Kind(models.TextChoices):
+        CITIZENS_OFFICE = "buergerbuero", _("Bürgerbüro")
+        DEPARTMENT = "amt", _("Amt")
+        UNIT = "stelle", _("Stelle")
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="organisational_units", verbose_name=_("Kommune")
+    )
+    slug = models.SlugField(_("Kürzel"))
+    name = models.CharField(_("Name"), max_length=200)
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    description = models.TextField(_("Beschreibung"), blank=True)
+    description_en = models.TextField(_("Beschreibung (Englisch)"), blank=True)
+    street = models.CharField(_("Straße und Hausnummer"), max_length=200)
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5, validators=[postal_code_validator])
+    city = models.CharField(_("Ort"), max_length=100)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    accessibility = models.TextField(_("Barrierefreiheit des Gebäudes"), blank=True)
+    accessibility_en = models.TextField(_("Barrierefreiheit des Gebäudes (Englisch)"), blank=True)
+    opening_hours_note = models.CharField(_("Hinweis zu den Öffnungszeiten"), max_length=300, blank=True)
+    opening_hours_note_en = models.CharField(_("Hinweis zu den Öffnungszeiten (Englisch)"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Organisationseinheit")
+        verbose_name_plural = _("Organisationseinheiten")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "slug"], name="unique_unit_slug_per_municipality")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening interval on a weekday; several per day are allowed (e.g. morning and afternoon)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Montag")
+        TUESDAY = 1, _("Dienstag")
+        WEDNESDAY = 2, _("Mittwoch")
+        THURSDAY = 3, _("Donnerstag")
+        FRIDAY = 4, _("Freitag")
+        SATURDAY = 5, _("Samstag")
+        SUNDAY = 6, _("Sonntag")
+
+    unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("Organisationseinheit")
+    )
+    weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
+    opens = models.TimeField(_("öffnet"))
+    closes = models.TimeField(_("schließt"))
+
+    class Meta:
+        verbose_name = _("Öffnungszeit")
+        verbose_name_plural = _("Öffnungszeiten")
+        ordering = ["weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="opening_closes_after_opens")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"

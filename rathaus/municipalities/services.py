@@ -1,0 +1,64 @@
+"""Writes on municipalities and their offices."""
+
+from django.db import transaction
+
+from .models import Municipality, OrganisationalUnit
+from .selectors import forget_cached_hosts
+
+UNIT_CONTACT_FIELDS = (
+    "description",
+    "description_en",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "accessibility",
+    "accessibility_en",
+    "opening_hours_note",
+    "opening_hours_note_en",
+)
+
+MUNICIPALITY_SETTINGS_FIELDS = (
+    "short_name",
+    "accent_colour",
+    "street",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "website",
+    "represented_by",
+    "supervisory_authority",
+    "vat_id",
+    "data_protection_officer",
+    "data_protection_email",
+    "accessibility_contact_email",
+    "accessibility_statement_date",
+)
+
+
+def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> OrganisationalUnit:
+    """Change an office's public contact data; unknown fields are refused."""
+    unknown = set(values) - set(UNIT_CONTACT_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in values.items():
+        setattr(unit, field, value)
+    unit.full_clean()
+    unit.save(update_fields=list(values))
+    return unit
+
+
+def municipality_update_settings(*, municipality: Municipality, **values: object) -> Municipality:
+    """Change branding, contact and imprint data of a municipality."""
+    unknown = set(values) - set(MUNICIPALITY_SETTINGS_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(municipality, field, value)
+        municipality.full_clean()
+        municipality.save(update_fields=list(values))
+        transaction.on_commit(forget_cached_hosts)
+    return municipality

@@ -1,0 +1,25 @@
+"""Public pages about the municipality's offices."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .models import OrganisationalUnit
+
+
+@require_GET
+def unit_list(request: HttpRequest) -> HttpResponse:
+    units = selectors.unit_list(municipality=request.municipality)  # type: ignore[attr-defined]
+    return render(request, "municipalities/unit_list.html", {"units": units})
+
+
+@require_GET
+def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        unit = selectors.unit_get(municipality=request.municipality, slug=slug)  # type: ignore[attr-defined]
+    except OrganisationalUnit.DoesNotExist as error:
+        raise Http404 from error
+    days = selectors.unit_opening_days(unit=unit, today=timezone.localtime())
+    return render(request, "municipalities/unit_detail.html", {"unit": unit, "days": days})

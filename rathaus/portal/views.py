@@ -1,0 +1,109 @@
+"""Public pages of the portal frame and the operational probes."""
+
+from django.contrib import messages
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from rathaus.municipalities import selectors as municipality_selectors
+
+from . import services
+from .forms import AccessibilityFeedbackForm, SiteSearchForm
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    citizen_offices = municipality_selectors.citizens_offices_today(
+        municipality=request.municipality,  # type: ignore[attr-defined]
+        weekday=timezone.localdate().weekday(),
+    )
+    return render(request, "portal/home.html", {"citizen_offices": citizen_offices})
+
+
+@require_GET
+def imprint(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/imprint.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/privacy.html")
+
+
+@require_http_methods(["GET", "POST"])
+def accessibility(request: HttpRequest) -> HttpResponse:
+    form = AccessibilityFeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")})
+    if request.method == "POST" and form.is_valid():
+        services.accessibility_feedback_submit(
+            municipality=request.municipality,  # type: ignore[attr-defined]
+            user=request.user,  # type: ignore[arg-type]
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Vielen Dank. Ihre Rückmeldung ist bei uns eingegangen."))
+        return redirect("portal:accessibility_thanks")
+    return render(request, "portal/accessibility.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def accessibility_thanks(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/accessibility_thanks.html")
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form = SiteSearchForm(request.GET)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    units = (
+        municipality_selectors.unit_search(municipality=request.municipality, query=query)  # type: ignore[attr-defined]
+        if query
+        else []
+    )
+    return render(request, "portal/search.html", {"form": form, "query": query, "units": units})
+
+
+@require_GET
+@cache_control(max_age=300, public=True)
+def theme_css(request: HttpRequest) -> HttpResponse:
+    municipality = request.municipality  # type: ignore[attr-defined]
+    css = f":root {{ --rathaus-accent: {municipality.accent_colour}; }}\n"
+    return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is alive and answers."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The database and the task queue are reachable."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means not ready
+        checks["database"] = f"error: {error.__class__.__name__}"
+    try:
+        from django_tasks import default_task_backend
+
+        checks["tasks"] = _task_queue_state(default_task_backend)
+    except Exception as error:  # noqa: BLE001
+        checks["tasks"] = f"error: {error.__class__.__name__}"
+    ready = all(value.startswith("ok") for value in checks.values())
+    return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+def _task_queue_state(backend: object) -> str:
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if isinstance(backend, DatabaseBackend):
+        waiting = DBTaskResult.objects.ready().count()
+        return f"ok ({waiting} waiting)"
+    return f"ok ({backend.__class__.__name__})"
