@@ -1,0 +1,124 @@
+"""Shared personas and helpers for every test module.
+
+Two municipalities (Esslingen and Musterhausen), each reachable under its own host name, and
+the people who appear in permission tests: citizens, a clerk of the responsible office, a clerk
+of another office, an office lead, a municipality administrator, and staff of the other town.
+"""
+
+
+import pytest
+
+
+from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from rathaus.accounts.models import StaffMembership, User  # noqa: E402
+from rathaus.accounts.services import staff_membership_grant, user_create  # noqa: E402
+from rathaus.municipalities.tests.factories import (  # noqa: E402
+    MunicipalityFactory,
+    OrganisationalUnitFactory,
+)
+
+ESSLINGEN_HOST = "esslingen.localhost"
+MUSTERHAUSEN_HOST = "musterhausen.localhost"
+PASSWORD = "ein-sicheres-Passwort-2026"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+@pytest.fixture
+def esslingen(db):
+    return MunicipalityFactory(slug="esslingen", name="Stadt Esslingen am Neckar", short_name="Esslingen am Neckar",
+                               ags="08116019", ars="081160019019", reference_prefix="ES", hosts=[ESSLINGEN_HOST])
+
+
+@pytest.fixture
+def musterhausen(db):
+    return MunicipalityFactory(slug="musterhausen", name="Gemeinde Musterhausen am Neckar", short_name="Musterhausen",
+                               ags="08999001", ars="089990000001", reference_prefix="MH", hosts=[MUSTERHAUSEN_HOST])
+
+
+@pytest.fixture
+def citizens_office(esslingen):
+    return OrganisationalUnitFactory(municipality=esslingen, slug="buergeramt", name="Bürgeramt Esslingen",
+                                     kind="buergerbuero")
+
+
+@pytest.fixture
+def civil_works_office(esslingen):
+    return OrganisationalUnitFactory(municipality=esslingen, slug="tiefbauamt", name="Tiefbauamt")
+
+
+@pytest.fixture
+def musterhausen_office(musterhausen):
+    return OrganisationalUnitFactory(municipality=musterhausen, slug="bauhof", name="Bauhof Musterhausen")
+
+
+def _person(email: str, **profile) -> User:
+    return user_create(email=email, password=PASSWORD, **profile)
+
+
+def _staff(email: str, municipality, role: str, units=()) -> User:
+    user = _person(email)
+    staff_membership_grant(user=user, municipality=municipality, role=role, units=units)
+    TOTP.activate(user, TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def citizen(db):
+    return _person("erika@example.org", given_name="Erika", family_name="Mustermann")
+
+
+@pytest.fixture
+def second_citizen(db):
+    return _person("max@example.org", given_name="Max", family_name="Muster")
+
+
+@pytest.fixture
+def clerk(esslingen, citizens_office):
+    """A clerk of the Bürgeramt, the office responsible in most tests."""
+    return _staff("clerk@esslingen.example.org", esslingen, StaffMembership.Role.CLERK, [citizens_office])
+
+
+@pytest.fixture
+def other_office_clerk(esslingen, civil_works_office):
+    return _staff("tiefbau@esslingen.example.org", esslingen, StaffMembership.Role.CLERK, [civil_works_office])
+
+
+@pytest.fixture
+def office_lead(esslingen, citizens_office):
+    return _staff("lead@esslingen.example.org", esslingen, StaffMembership.Role.OFFICE_LEAD, [citizens_office])
+
+
+@pytest.fixture
+def municipality_admin(esslingen):
+    return _staff("admin@esslingen.example.org", esslingen, StaffMembership.Role.MUNICIPALITY_ADMIN)
+
+
+@pytest.fixture
+def musterhausen_admin(musterhausen, musterhausen_office):
+    return _staff("admin@musterhausen.example.org", musterhausen, StaffMembership.Role.MUNICIPALITY_ADMIN,
+                  [musterhausen_office])
+
+
+@pytest.fixture
+def staff_without_mfa(esslingen, citizens_office):
+    user = _person("ohne-mfa@esslingen.example.org")
+    staff_membership_grant(user=user, municipality=esslingen, role=StaffMembership.Role.CLERK, units=[citizens_office])
+    return user
+
+
+def client_for(host: str, user: User | None = None) -> Client:
+    """A test client that talks to ``host`` and, if given, is logged in as ``user`` with MFA done."""
+    client = Client(HTTP_HOST=host)
+    if user is not None:
+        client.force_login(user)
+        session = client.session
+        session["account_authentication_methods"] = [{"method": "password"}, {"method": "mfa", "type": "totp"}]
+        session.save()
+    return client
+
+
+@pytest.fixture
+def esslingen_client(esslingen):
+    return client_for(ESSLINGEN_HOST)
