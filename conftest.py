@@ -5,16 +5,13 @@ the people who appear in permission tests: citizens, a clerk of the responsible 
 of another office, an office lead, a municipality administrator, and staff of the other town.
 """
 
-
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
 
-
-from allauth.mfa.totp.internal.auth import TOTP  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from rathaus.accounts.models import StaffMembership, User  # noqa: E402
-from rathaus.accounts.services import staff_membership_grant, user_create  # noqa: E402
-from rathaus.municipalities.tests.factories import (  # noqa: E402
+from rathaus.accounts.models import StaffMembership, User
+from rathaus.accounts.services import staff_membership_grant, user_create
+from rathaus.municipalities.tests.factories import (
     MunicipalityFactory,
     OrganisationalUnitFactory,
 )
@@ -27,20 +24,35 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 @pytest.fixture
 def esslingen(db):
-    return MunicipalityFactory(slug="esslingen", name="Stadt Esslingen am Neckar", short_name="Esslingen am Neckar",
-                               ags="08116019", ars="081160019019", reference_prefix="ES", hosts=[ESSLINGEN_HOST])
+    return MunicipalityFactory(
+        slug="esslingen",
+        name="Stadt Esslingen am Neckar",
+        short_name="Esslingen am Neckar",
+        ags="08116019",
+        ars="081160019019",
+        reference_prefix="ES",
+        hosts=[ESSLINGEN_HOST],
+    )
 
 
 @pytest.fixture
 def musterhausen(db):
-    return MunicipalityFactory(slug="musterhausen", name="Gemeinde Musterhausen am Neckar", short_name="Musterhausen",
-                               ags="08999001", ars="089990000001", reference_prefix="MH", hosts=[MUSTERHAUSEN_HOST])
+    return MunicipalityFactory(
+        slug="musterhausen",
+        name="Gemeinde Musterhausen am Neckar",
+        short_name="Musterhausen",
+        ags="08999001",
+        ars="089990000001",
+        reference_prefix="MH",
+        hosts=[MUSTERHAUSEN_HOST],
+    )
 
 
 @pytest.fixture
 def citizens_office(esslingen):
-    return OrganisationalUnitFactory(municipality=esslingen, slug="buergeramt", name="Bürgeramt Esslingen",
-                                     kind="buergerbuero")
+    return OrganisationalUnitFactory(
+        municipality=esslingen, slug="buergeramt", name="Bürgeramt Esslingen", kind="buergerbuero"
+    )
 
 
 @pytest.fixture
@@ -65,12 +77,12 @@ def _staff(email: str, municipality, role: str, units=()) -> User:
 
 
 @pytest.fixture
-def citizen(db):
+def citizen(esslingen):
     return _person("erika@example.org", given_name="Erika", family_name="Mustermann")
 
 
 @pytest.fixture
-def second_citizen(db):
+def second_citizen(esslingen):
     return _person("max@example.org", given_name="Max", family_name="Muster")
 
 
@@ -97,8 +109,9 @@ def municipality_admin(esslingen):
 
 @pytest.fixture
 def musterhausen_admin(musterhausen, musterhausen_office):
-    return _staff("admin@musterhausen.example.org", musterhausen, StaffMembership.Role.MUNICIPALITY_ADMIN,
-                  [musterhausen_office])
+    return _staff(
+        "admin@musterhausen.example.org", musterhausen, StaffMembership.Role.MUNICIPALITY_ADMIN, [musterhausen_office]
+    )
 
 
 @pytest.fixture
@@ -122,3 +135,15 @@ def client_for(host: str, user: User | None = None) -> Client:
 @pytest.fixture
 def esslingen_client(esslingen):
     return client_for(ESSLINGEN_HOST)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cached hosts live in the cache; no test may inherit another's."""
+    from django.core.cache import cache
+
+    from rathaus.municipalities.selectors import forget_cached_hosts
+
+    cache.clear()
+    forget_cached_hosts()
+    yield

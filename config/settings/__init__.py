@@ -7,9 +7,7 @@ _PROFILES = {"development", "test", "production"}
 _profile = os.environ.get("DJANGO_ENV", "development").strip().lower()
 
 if _profile not in _PROFILES:
-    sys.exit(
-        f"DJANGO_ENV={_profile!r} is not a known profile; use one of {', '.join(sorted(_PROFILES))}."
-    )
+    sys.exit(f"DJANGO_ENV={_profile!r} is not a known profile; use one of {', '.join(sorted(_PROFILES))}.")
 
 if _profile == "production":
     from .production import *  # noqa: F403

@@ -18,7 +18,10 @@ class UserAdmin(BaseUserAdmin):
     inlines = [StaffMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profil", {"fields": ("given_name", "family_name", "date_of_birth", "street", "postal_code", "city", "phone")}),
+        (
+            "Profil",
+            {"fields": ("given_name", "family_name", "date_of_birth", "street", "postal_code", "city", "phone")},
+        ),
         ("Rechte", {"fields": ("is_active", "is_staff", "is_platform_operator", "is_superuser")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

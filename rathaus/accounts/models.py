@@ -34,9 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     family_name = models.CharField(_("Familienname"), max_length=100, blank=True)
     date_of_birth = models.DateField(_("Geburtsdatum"), null=True, blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
-    postal_code = models.CharField(
-        _("Postleitzahl"), max_length=5, blank=True, validators=[postal_code_validator]
-    )
+    postal_code = models.CharField(_("Postleitzahl"), max_length=5, blank=True, validators=[postal_code_validator])
     city = models.CharField(_("Ort"), max_length=100, blank=True)
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     is_active = models.BooleanField(_("aktiv"), default=True)
@@ -92,11 +90,9 @@ class StaffMembership(models.Model):
     created_at = models.DateTimeField(_("angelegt am"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Mitarbeit")
-        verbose_name_plural = _("Mitarbeit")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "municipality"], name="one_membership_per_municipality")
-        ]
+        verbose_name = _("Zuordnung zur Kommune")
+        verbose_name_plural = _("Zuordnungen zur Kommune")
+        constraints = [models.UniqueConstraint(fields=["user", "municipality"], name="one_membership_per_municipality")]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.municipality} ({self.get_role_display()})"

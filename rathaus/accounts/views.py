@@ -29,7 +29,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.profile_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Ihre Angaben wurden gespeichert."))
@@ -56,7 +56,7 @@ def data_export(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     refused = user.staff_memberships.filter(is_active=True).exists() or user.is_platform_operator  # type: ignore[union-attr]
     context = {
         "form": form,
@@ -73,5 +73,3 @@ def delete(request: HttpRequest) -> HttpResponse:
 
 def deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/deleted.html")
-
-

@@ -172,13 +172,36 @@ def load_accounts() -> list[str]:
     people: list[tuple[str, dict[str, Any], tuple[Municipality, str, list[OrganisationalUnit]] | None]] = [
         (
             "buerger@example.org",
-            {"given_name": "Erika", "family_name": "Mustermann", "street": "Pliensaustraße 12", "postal_code": "73728", "city": "Esslingen am Neckar", "date_of_birth": date(1984, 8, 12)},
+            {
+                "given_name": "Erika",
+                "family_name": "Mustermann",
+                "street": "Pliensaustraße 12",
+                "postal_code": "73728",
+                "city": "Esslingen am Neckar",
+                "date_of_birth": date(1984, 8, 12),
+            },
             None,
         ),
-        ("sachbearbeitung@esslingen.example.org", {"given_name": "Jonas", "family_name": "Keller"}, (esslingen, StaffMembership.Role.CLERK, [citizens_office])),
-        ("amtsleitung@esslingen.example.org", {"given_name": "Aylin", "family_name": "Demir"}, (esslingen, StaffMembership.Role.OFFICE_LEAD, [civil_works])),
-        ("admin@esslingen.example.org", {"given_name": "Sabine", "family_name": "Roth"}, (esslingen, StaffMembership.Role.MUNICIPALITY_ADMIN, [])),
-        ("verwaltung@musterhausen.example.org", {"given_name": "Paul", "family_name": "Brenner"}, (musterhausen, StaffMembership.Role.MUNICIPALITY_ADMIN, [])),
+        (
+            "sachbearbeitung@esslingen.example.org",
+            {"given_name": "Jonas", "family_name": "Keller"},
+            (esslingen, StaffMembership.Role.CLERK, [citizens_office]),
+        ),
+        (
+            "amtsleitung@esslingen.example.org",
+            {"given_name": "Aylin", "family_name": "Demir"},
+            (esslingen, StaffMembership.Role.OFFICE_LEAD, [civil_works]),
+        ),
+        (
+            "admin@esslingen.example.org",
+            {"given_name": "Sabine", "family_name": "Roth"},
+            (esslingen, StaffMembership.Role.MUNICIPALITY_ADMIN, []),
+        ),
+        (
+            "verwaltung@musterhausen.example.org",
+            {"given_name": "Paul", "family_name": "Brenner"},
+            (musterhausen, StaffMembership.Role.MUNICIPALITY_ADMIN, []),
+        ),
     ]
     lines = []
     for email, profile, membership in people:
@@ -188,8 +211,13 @@ def load_accounts() -> list[str]:
             staff_membership_grant(user=user, municipality=municipality, role=role, units=units)
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 TOTP.activate(user, DEMO_TOTP_SECRET)
-        lines.append(f"Demo-Konto {email} / {DEMO_PASSWORD}" + (" (TOTP-Geheimnis " + DEMO_TOTP_SECRET + ")" if membership else ""))
+        lines.append(
+            f"Demo-Konto {email} / {DEMO_PASSWORD}"
+            + (" (TOTP-Geheimnis " + DEMO_TOTP_SECRET + ")" if membership else "")
+        )
     if not User.objects.filter(email="betrieb@rathaus.example.org").exists():
         User.objects.create_superuser(email="betrieb@rathaus.example.org", password=DEMO_PASSWORD)
-    lines.append(f"Plattformbetrieb betrieb@rathaus.example.org / {DEMO_PASSWORD} (Django-Administration unter /plattform/admin/)")
+    lines.append(
+        f"Plattformbetrieb betrieb@rathaus.example.org / {DEMO_PASSWORD} (Django-Administration unter /plattform/admin/)"
+    )
     return lines

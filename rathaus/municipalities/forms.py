@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, OrganisationalUnit
 from .services import MUNICIPALITY_SETTINGS_FIELDS, UNIT_CONTACT_FIELDS
@@ -17,6 +18,8 @@ class UnitContactForm(forms.ModelForm):
 
 
 class MunicipalitySettingsForm(forms.ModelForm):
+    website = forms.URLField(label=_("Internetseite"), required=False, assume_scheme="https")
+
     class Meta:
         model = Municipality
         fields = list(MUNICIPALITY_SETTINGS_FIELDS)

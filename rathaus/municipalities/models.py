@@ -27,9 +27,7 @@ class Municipality(models.Model):
     reference_prefix = models.CharField(
         _("Kürzel für Aktenzeichen"), max_length=4, help_text=_("Zum Beispiel „ES“ für ES-2026-000123.")
     )
-    accent_colour = models.CharField(
-        _("Akzentfarbe"), max_length=7, default="#004B87", validators=[colour_validator]
-    )
+    accent_colour = models.CharField(_("Akzentfarbe"), max_length=7, default="#004B87", validators=[colour_validator])
     logo = models.FileField(_("Logo"), upload_to="municipalities/logos/", blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200)
     postal_code = models.CharField(_("Postleitzahl"), max_length=5, validators=[postal_code_validator])
@@ -38,12 +36,14 @@ class Municipality(models.Model):
     email = models.EmailField(_("E-Mail"))
     website = models.URLField(_("Internetseite"), blank=True)
     represented_by = models.CharField(
-        _("Vertreten durch"), max_length=200, help_text=_("Zum Beispiel der Oberbürgermeister oder die Bürgermeisterin.")
+        _("Vertreten durch"),
+        max_length=200,
+        help_text=_("Zum Beispiel der Oberbürgermeister oder die Bürgermeisterin."),
     )
     supervisory_authority = models.CharField(_("Aufsichtsbehörde"), max_length=200, blank=True)
     vat_id = models.CharField(_("Umsatzsteuer-Identifikationsnummer"), max_length=20, blank=True)
     data_protection_officer = models.CharField(
-        _("Datenschutzbeauftragte Stelle"), max_length=300, help_text=_("Name oder Stelle mit Anschrift.")
+        _("Behördliche Datenschutzbeauftragte"), max_length=300, help_text=_("Name oder Stelle mit Anschrift.")
     )
     data_protection_email = models.EmailField(_("E-Mail für Datenschutzfragen"))
     accessibility_contact_email = models.EmailField(
@@ -69,7 +69,7 @@ class HostName(models.Model):
         Municipality, on_delete=models.CASCADE, related_name="host_names", verbose_name=_("Kommune")
     )
     name = models.CharField(
-        _("Hostname"), max_length=253, unique=True, help_text=_("Ohne Schema und Port, z. B. rathaus.esslingen.de")
+        _("Hostname"), max_length=253, unique=True, help_text=_("Ohne Schema und Port, z. B. rathaus.esslingen.de.")
     )
 
     class Meta:
@@ -132,7 +132,10 @@ class OpeningHours(models.Model):
         SUNDAY = 6, _("Sonntag")
 
     unit = models.ForeignKey(
-        OrganisationalUnit, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("Organisationseinheit")
+        OrganisationalUnit,
+        on_delete=models.CASCADE,
+        related_name="opening_hours",
+        verbose_name=_("Organisationseinheit"),
     )
     weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=Weekday.choices)
     opens = models.TimeField(_("öffnet"))

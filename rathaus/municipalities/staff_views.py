@@ -31,7 +31,7 @@ def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
     membership: StaffMembership = request.staff_membership  # type: ignore[attr-defined]
     if not membership.is_municipality_admin and unit not in membership.units.all():
         return refuse(request, _("Sie können nur die Angaben Ihrer eigenen Organisationseinheit ändern."))
-    form = UnitContactForm(request.POST or None, instance=unit)
+    form = UnitContactForm(request.POST if request.method == "POST" else None, instance=unit)
     if request.method == "POST" and form.is_valid():
         services.unit_update_contact(unit=unit, **{field: form.cleaned_data[field] for field in form.fields})
         messages.success(request, _("Die Angaben wurden gespeichert."))
@@ -45,7 +45,7 @@ def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required(StaffMembership.Role.MUNICIPALITY_ADMIN)
 def municipality_settings(request: HttpRequest) -> HttpResponse:
     municipality = request.municipality  # type: ignore[attr-defined]
-    form = MunicipalitySettingsForm(request.POST or None, instance=municipality)
+    form = MunicipalitySettingsForm(request.POST if request.method == "POST" else None, instance=municipality)
     if request.method == "POST" and form.is_valid():
         services.municipality_update_settings(
             municipality=municipality, **{field: form.cleaned_data[field] for field in form.fields}

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from rathaus.accounts.models import User
 from rathaus.accounts.personal_data import PersonalDataProvider
@@ -28,7 +29,11 @@ def _export(user: User) -> list[dict[str, Any]]:
 def _erase(user: User) -> str:
     # The barrier itself stays reported (the municipality must fix it); who reported it does not.
     count = AccessibilityFeedback.objects.filter(submitted_by=user).update(submitted_by=None, name="", email="")
-    return _("%(count)d Rückmeldungen zur Barrierefreiheit anonymisiert.") % {"count": count}
+    return ngettext(
+        "%(count)d Rückmeldung zur Barrierefreiheit anonymisiert.",
+        "%(count)d Rückmeldungen zur Barrierefreiheit anonymisiert.",
+        count,
+    ) % {"count": count}
 
 
 def _retention_notice(user: User) -> str:
@@ -40,4 +45,6 @@ def _retention_notice(user: User) -> str:
     )
 
 
-provider = PersonalDataProvider(key="accessibility_feedback", export=_export, erase=_erase, retention_notice=_retention_notice)
+provider = PersonalDataProvider(
+    key="accessibility_feedback", export=_export, erase=_erase, retention_notice=_retention_notice
+)

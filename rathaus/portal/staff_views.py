@@ -50,13 +50,20 @@ def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
         feedback = selectors.feedback_get(municipality=request.municipality, feedback_id=feedback_id)  # type: ignore[attr-defined]
     except AccessibilityFeedback.DoesNotExist as error:
         raise Http404 from error
-    form = FeedbackAnswerForm(request.POST or None, initial={"staff_note": feedback.staff_note})
+    form = FeedbackAnswerForm(
+        request.POST if request.method == "POST" else None, initial={"staff_note": feedback.staff_note}
+    )
     if request.method == "POST" and form.is_valid():
         services.accessibility_feedback_mark_answered(
-            feedback=feedback, staff_user=request.user, staff_note=form.cleaned_data["staff_note"]  # type: ignore[arg-type]
+            feedback=feedback,
+            staff_user=request.user,  # type: ignore[arg-type]
+            staff_note=form.cleaned_data["staff_note"],  # type: ignore[arg-type]
         )
         messages.success(request, _("Die Rückmeldung ist als beantwortet vermerkt."))
         return redirect("portal:staff_feedback_list")
     return render(
-        request, "portal/staff/feedback_detail.html", {"feedback": feedback, "form": form}, status=400 if form.errors else 200
+        request,
+        "portal/staff/feedback_detail.html",
+        {"feedback": feedback, "form": form},
+        status=400 if form.errors else 200,
     )

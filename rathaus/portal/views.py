@@ -36,7 +36,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def accessibility(request: HttpRequest) -> HttpResponse:
-    form = AccessibilityFeedbackForm(request.POST or None, initial={"page_url": request.GET.get("seite", "")})
+    form = AccessibilityFeedbackForm(
+        request.POST if request.method == "POST" else None, initial={"page_url": request.GET.get("seite", "")}
+    )
     if request.method == "POST" and form.is_valid():
         services.accessibility_feedback_submit(
             municipality=request.municipality,  # type: ignore[attr-defined]

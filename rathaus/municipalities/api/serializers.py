@@ -6,7 +6,19 @@ from ..models import Municipality, OpeningHours, OrganisationalUnit
 class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
-        fields = ["name", "short_name", "slug", "ags", "ars", "street", "postal_code", "city", "phone", "email", "website"]
+        fields = [
+            "name",
+            "short_name",
+            "slug",
+            "ags",
+            "ars",
+            "street",
+            "postal_code",
+            "city",
+            "phone",
+            "email",
+            "website",
+        ]
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):

@@ -53,4 +53,9 @@ class OrganisationalUnitFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def with_hours(self, create, extracted, **kwargs):
         for weekday in range(5):
-            OpeningHours.objects.create(unit=self, weekday=weekday, opens=time(8, 0), closes=time(12, 0))
+            OpeningHours.objects.create(
+                unit=self,  # type: ignore[misc]
+                weekday=weekday,
+                opens=time(8, 0),
+                closes=time(12, 0),
+            )

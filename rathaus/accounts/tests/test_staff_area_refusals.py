@@ -1,0 +1,90 @@
+"""Every view of the staff area refuses the wrong people. A new staff URL without an entry here fails."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
+
+# url name -> (args, minimum role that may use it)
+STAFF_VIEWS = {
+    "portal:staff_dashboard": ((), "clerk"),
+    "portal:staff_feedback_list": ((), "clerk"),
+    "portal:staff_feedback_detail": ((1,), "clerk"),
+    "municipalities:staff_unit_list": ((), "clerk"),
+    "municipalities:staff_unit_edit": (("buergeramt",), "office_lead"),
+    "municipalities:staff_settings": ((), "municipality_admin"),
+}
+
+
+def _staff_url_names() -> set[str]:
+    names = set()
+    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+        for name, (possibilities, *_rest) in resolver.reverse_dict.items():
+            if isinstance(name, str) and possibilities[0][0].startswith("verwaltung/"):
+                names.add(f"{namespace}:{name}")
+    return names
+
+
+def test_every_staff_url_has_a_refusal_test():
+    staff_urls = _staff_url_names()
+
+    assert "portal:staff_dashboard" in staff_urls, "the URL walk itself is broken"
+    assert staff_urls == set(STAFF_VIEWS), f"staff views without refusal test: {staff_urls - set(STAFF_VIEWS)}"
+
+
+@pytest.mark.parametrize("url_name", STAFF_VIEWS)
+def test_anonymous_visitor_is_sent_to_login(url_name, esslingen):
+    args, _role = STAFF_VIEWS[url_name]
+    response = client_for(ESSLINGEN_HOST).get(reverse(url_name, args=args))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("url_name", STAFF_VIEWS)
+def test_citizen_is_refused(url_name, citizen, citizens_office):
+    args, _role = STAFF_VIEWS[url_name]
+    response = client_for(ESSLINGEN_HOST, citizen).get(reverse(url_name, args=args))
+
+    assert response.status_code == 403
+    assert "Verwaltung vorbehalten" in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", STAFF_VIEWS)
+def test_staff_of_another_municipality_is_refused(url_name, musterhausen_admin, esslingen, citizens_office):
+    args, _role = STAFF_VIEWS[url_name]
+    response = client_for(ESSLINGEN_HOST, musterhausen_admin).get(reverse(url_name, args=args))
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url_name", STAFF_VIEWS)
+def test_staff_without_mfa_is_sent_to_set_up_totp(url_name, staff_without_mfa):
+    args, _role = STAFF_VIEWS[url_name]
+    response = client_for(ESSLINGEN_HOST, staff_without_mfa).get(reverse(url_name, args=args))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+@pytest.mark.parametrize("url_name", [name for name, (_args, role) in STAFF_VIEWS.items() if role != "clerk"])
+def test_clerk_is_refused_where_a_higher_role_is_needed(url_name, clerk):
+    args, _role = STAFF_VIEWS[url_name]
+    response = client_for(ESSLINGEN_HOST, clerk).get(reverse(url_name, args=args))
+
+    assert response.status_code == 403
+    assert "nötige Rolle" in response.content.decode()
+
+
+def test_office_lead_may_not_edit_another_office(office_lead, civil_works_office):
+    response = client_for(ESSLINGEN_HOST, office_lead).get(
+        reverse("municipalities:staff_unit_edit", args=[civil_works_office.slug])
+    )
+
+    assert response.status_code == 403
+
+
+def test_staff_area_refuses_people_on_the_other_municipalitys_host(clerk, musterhausen):
+    response = client_for(MUSTERHAUSEN_HOST, clerk).get(reverse("portal:staff_dashboard"))
+
+    assert response.status_code == 403

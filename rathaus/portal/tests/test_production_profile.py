@@ -1,0 +1,60 @@
+"""The production profile refuses to run insecurely. Each case starts a fresh Python process,
+because settings are read once per process."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+PROBE = """
+import django
+from django.conf import settings
+django.setup()
+from django.test import Client
+response = Client(HTTP_HOST="localhost").get("/healthz", secure=True)
+print("HSTS", response.get("Strict-Transport-Security"))
+print("COOKIES", settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.DEBUG)
+print("REDIRECT", Client(HTTP_HOST="localhost").get("/impressum/").status_code)
+"""
+
+
+def _run(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV"}}
+    env.update(
+        {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV": "production", "DATABASE_URL": "sqlite://:memory:"}
+    )
+    env.update(extra_env)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def test_production_without_secret_key_stops_with_a_clear_message():
+    result = _run({})
+
+    assert result.returncode != 0
+    assert "needs SECRET_KEY" in result.stderr
+
+
+def test_production_with_a_short_secret_key_stops_too():
+    result = _run({"SECRET_KEY": "kurz"})
+
+    assert result.returncode != 0
+
+
+def test_production_sends_hsts_and_uses_secure_cookies_without_debug():
+    result = _run({"SECRET_KEY": "p" * 50, "ALLOWED_HOSTS": "localhost"})
+
+    assert result.returncode == 0, result.stderr
+    assert "HSTS max-age=31536000; includeSubDomains" in result.stdout
+    assert "COOKIES True True False" in result.stdout
+    assert "REDIRECT 301" in result.stdout
+
+
+def test_unknown_profile_name_is_refused():
+    result = _run({"DJANGO_ENV": "prod"})
+
+    assert result.returncode != 0
+    assert "not a known profile" in result.stderr

@@ -1,0 +1,61 @@
+import subprocess
+import sys
+from pathlib import Path
+
+from django.urls import reverse
+
+from conftest import ESSLINGEN_HOST, client_for
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_english_catalogue_has_no_missing_or_fuzzy_entry():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "locale" / "check_complete.py"), str(ROOT / "locale/en/LC_MESSAGES/django.po")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
+    """makemessages on a copy must add nothing that is not already translated."""
+    import shutil
+
+    from django.core.management import call_command
+
+    copy = tmp_path / "django.po"
+    shutil.copy(ROOT / "locale/en/LC_MESSAGES/django.po", copy)
+    call_command(
+        "makemessages",
+        locale=["en"],
+        ignore_patterns=[".venv", "node_modules", "staticfiles", "tests"],
+        no_obsolete=True,
+        verbosity=0,
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "locale" / "check_complete.py"), str(ROOT / "locale/en/LC_MESSAGES/django.po")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        shutil.copy(copy, ROOT / "locale/en/LC_MESSAGES/django.po")
+
+    assert result.returncode == 0, "strings without English translation:\n" + result.stdout
+
+
+def test_english_start_page_and_account_pages_speak_english(esslingen):
+    client = client_for(ESSLINGEN_HOST)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+
+    home = client.get("/").content.decode()
+    login = client.get(reverse("account_login")).content.decode()
+
+    assert '<html lang="en">' in home
+    assert "Offices and opening hours" in home
+    assert "Ämter und Öffnungszeiten" not in home
+    assert "Sign In" in login or "Sign in" in login
