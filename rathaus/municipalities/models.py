@@ -1,5 +1,6 @@
 """Municipalities (tenants) and their organisational units (offices)."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,30 @@ ars_validator = RegexValidator(r"^\d{12}$", _("Der Amtliche Regionalschlüssel h
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87.")
 )
+
+
+def _relative_luminance(colour: str) -> float:
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    linear = [value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4 for value in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG 2.1 contrast ratio of ``colour`` (#RRGGBB) against white."""
+    return 1.05 / (_relative_luminance(colour) + 0.05)
+
+
+def validate_accent_colour_contrast(colour: str) -> None:
+    # The accent colour carries white text (the logo mark), so it needs WCAG AA contrast (4.5:1).
+    if colour_validator.regex.match(colour) and contrast_with_white(colour) < 4.5:
+        raise ValidationError(
+            _(
+                "Diese Farbe ist zu hell: Weiße Schrift darauf wäre schlecht lesbar (Kontrast %(ratio).1f:1, nötig 4,5:1)."
+            ),
+            params={"ratio": contrast_with_white(colour)},
+        )
+
+
 postal_code_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat genau 5 Ziffern."))
 
 
@@ -27,7 +52,12 @@ class Municipality(models.Model):
     reference_prefix = models.CharField(
         _("Kürzel für Aktenzeichen"), max_length=4, help_text=_("Zum Beispiel „ES“ für ES-2026-000123.")
     )
-    accent_colour = models.CharField(_("Akzentfarbe"), max_length=7, default="#004B87", validators=[colour_validator])
+    accent_colour = models.CharField(
+        _("Akzentfarbe"),
+        max_length=7,
+        default="#004B87",
+        validators=[colour_validator, validate_accent_colour_contrast],
+    )
     logo = models.FileField(_("Logo"), upload_to="municipalities/logos/", blank=True)
     street = models.CharField(_("Straße und Hausnummer"), max_length=200)
     postal_code = models.CharField(_("Postleitzahl"), max_length=5, validators=[postal_code_validator])

@@ -59,3 +59,9 @@ def test_english_start_page_and_account_pages_speak_english(esslingen):
     assert "Offices and opening hours" in home
     assert "Ämter und Öffnungszeiten" not in home
     assert "Sign In" in login or "Sign in" in login
+
+
+def test_browser_language_alone_does_not_switch_the_portal_to_english(esslingen):
+    body = client_for(ESSLINGEN_HOST).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+    assert '<html lang="de">' in body
