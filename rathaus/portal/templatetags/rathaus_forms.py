@@ -23,6 +23,8 @@ def is_select(field: BoundField) -> bool:
 @register.filter
 def kern_widget(field: BoundField) -> SafeString:
     widget = field.field.widget
+    # Placeholders vanish while typing and are often mistaken for filled-in values; labels and hints say it all.
+    widget.attrs.pop("placeholder", None)
     described_by = []
     if field.help_text:
         described_by.append(f"{field.auto_id}-hint")
