@@ -1,5 +1,7 @@
 """Municipalities (tenants) and their organisational units (offices)."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -7,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 ags_validator = RegexValidator(r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."))
 ars_validator = RegexValidator(r"^\d{12}$", _("Der Amtliche Regionalschlüssel hat genau 12 Ziffern."))
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 colour_validator = RegexValidator(
-    r"^#[0-9a-fA-F]{6}$", _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87.")
+    _HEX_COLOUR, _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87.")
 )
 
 
@@ -25,7 +28,7 @@ def contrast_with_white(colour: str) -> float:
 
 def validate_accent_colour_contrast(colour: str) -> None:
     # The accent colour carries white text (the logo mark), so it needs WCAG AA contrast (4.5:1).
-    if colour_validator.regex.match(colour) and contrast_with_white(colour) < 4.5:
+    if _HEX_COLOUR.match(colour) and contrast_with_white(colour) < 4.5:
         raise ValidationError(
             _(
                 "Diese Farbe ist zu hell: Weiße Schrift darauf wäre schlecht lesbar (Kontrast %(ratio).1f:1, nötig 4,5:1)."
