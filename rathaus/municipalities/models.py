@@ -10,9 +10,7 @@ from django.utils.translation import gettext_lazy as _
 ags_validator = RegexValidator(r"^\d{8}$", _("Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."))
 ars_validator = RegexValidator(r"^\d{12}$", _("Der Amtliche Regionalschlüssel hat genau 12 Ziffern."))
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-colour_validator = RegexValidator(
-    _HEX_COLOUR, _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87.")
-)
+colour_validator = RegexValidator(_HEX_COLOUR, _("Bitte eine Farbe im Format #RRGGBB angeben, zum Beispiel #004B87."))
 
 
 def _relative_luminance(colour: str) -> float:

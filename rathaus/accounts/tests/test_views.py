@@ -70,7 +70,7 @@ def test_login_failures_are_rate_limited(citizen, esslingen):
 
     blocked = client.post(reverse("account_login"), {"login": citizen.email, "password": PASSWORD})
 
-    assert "Zu viele gescheiterte Anmeldeversuche" in blocked.content.decode()
+    assert "Zu viele gescheiterte Anmeldeversuche. Bitte versuchen Sie es später erneut." in blocked.content.decode()
     assert "_auth_user_id" not in client.session
 
 

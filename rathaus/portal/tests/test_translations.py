@@ -65,3 +65,30 @@ def test_browser_language_alone_does_not_switch_the_portal_to_english(esslingen)
     body = client_for(ESSLINGEN_HOST).get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
 
     assert '<html lang="de">' in body
+
+
+def test_german_texts_of_the_account_library_address_people_formally():
+    """Every German allauth text must use "Sie"; our catalogue in locale/de overrides the informal ones."""
+    import re
+    import sys as system
+
+    import allauth
+    from django.utils import translation
+
+    system.path.insert(0, str(ROOT / "locale"))
+    from check_complete import parse_po
+
+    allauth_catalogue = Path(allauth.__file__).parent / "locale/de/LC_MESSAGES/django.po"
+    informal = re.compile(r"\b(du|dein\w*|dich|dir|gib|versuche)\b", re.IGNORECASE)
+    offenders = []
+    with translation.override("de"):
+        for entry in parse_po(allauth_catalogue):
+            if not entry.msgid or entry.msgid_plural:
+                continue
+            text = (
+                translation.pgettext(entry.msgctxt, entry.msgid) if entry.msgctxt else translation.gettext(entry.msgid)
+            )
+            if informal.search(text):
+                offenders.append(text)
+
+    assert offenders == []
