@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -42,3 +44,6 @@ urlpatterns = [
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),
 ]
+
+# Uploaded files (logos); in production the web server or object storage serves MEDIA_URL.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

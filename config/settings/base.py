@@ -192,7 +192,9 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_ADAPTER = "rathaus.accounts.adapters.AccountAdapter"
 LOGIN_REDIRECT_URL = "accounts:overview"
 LOGIN_URL = "account_login"
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env_bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", False)
 MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Rathaus")
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 

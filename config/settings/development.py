@@ -7,3 +7,5 @@ DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "development-only-key-never-use-in-production"  # noqa: F405
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "esslingen")
 RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
+# Security keys need a secure origin; http://*.localhost counts only with this switch.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

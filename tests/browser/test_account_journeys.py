@@ -356,5 +356,12 @@ def test_pages_keep_to_the_content_security_policy(page: Page, base_url: str, ci
     for path in ["/", "/aemter/buergeramt/", "/barrierefreiheit/", "/konto/signup/"]:
         page.goto(base_url + path)
         page.wait_for_load_state("load")
+    # Account pages that load allauth's own scripts (e-mail management, two-factor overview).
+    _person("csp@example.org")
+    log_in_with_password(page, base_url, "csp@example.org", PASSWORD, check_accessibility=False)
+    for path in ["/konto/email/", "/konto/2fa/", "/mein-konto/"]:
+        page.goto(base_url + path)
+        page.wait_for_load_state("load")
+        assert_accessible(page)
     # htmx would inject its indicator <style> here unless base.html switches that off (htmx-config).
     assert not violations, "\n".join(violations)
