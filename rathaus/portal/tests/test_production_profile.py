@@ -17,6 +17,8 @@ response = Client(HTTP_HOST="localhost").get("/healthz", secure=True)
 print("HSTS", response.get("Strict-Transport-Security"))
 print("COOKIES", settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.DEBUG)
 print("REDIRECT", Client(HTTP_HOST="localhost").get("/impressum/").status_code)
+import logging
+logging.getLogger("rathaus.probe").warning("probe message", extra={"municipality": "esslingen"})
 """
 
 
@@ -58,3 +60,15 @@ def test_unknown_profile_name_is_refused():
 
     assert result.returncode != 0
     assert "not a known profile" in result.stderr
+
+
+def test_production_logs_one_json_object_per_line():
+    import json
+
+    result = _run({"SECRET_KEY": "p" * 50, "ALLOWED_HOSTS": "localhost"})
+
+    records = [json.loads(line) for line in result.stderr.splitlines() if "probe message" in line]
+    assert records, result.stderr
+    assert records[0]["level"] == "WARNING"
+    assert records[0]["logger"] == "rathaus.probe"
+    assert records[0]["municipality"] == "esslingen"
