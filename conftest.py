@@ -22,8 +22,7 @@ PASSWORD = "ein-sicheres-Passwort-2026"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-@pytest.fixture
-def esslingen(db):
+def make_esslingen(host: str):
     return MunicipalityFactory(
         slug="esslingen",
         name="Stadt Esslingen am Neckar",
@@ -31,12 +30,11 @@ def esslingen(db):
         ags="08116019",
         ars="081160019019",
         reference_prefix="ES",
-        hosts=[ESSLINGEN_HOST],
+        hosts=[host],
     )
 
 
-@pytest.fixture
-def musterhausen(db):
+def make_musterhausen(host: str):
     return MunicipalityFactory(
         slug="musterhausen",
         name="Gemeinde Musterhausen am Neckar",
@@ -44,15 +42,29 @@ def musterhausen(db):
         ags="08999001",
         ars="089990000001",
         reference_prefix="MH",
-        hosts=[MUSTERHAUSEN_HOST],
+        hosts=[host],
+    )
+
+
+def make_citizens_office(municipality):
+    return OrganisationalUnitFactory(
+        municipality=municipality, slug="buergeramt", name="Bürgeramt Esslingen", kind="buergerbuero"
     )
 
 
 @pytest.fixture
+def esslingen(db):
+    return make_esslingen(ESSLINGEN_HOST)
+
+
+@pytest.fixture
+def musterhausen(db):
+    return make_musterhausen(MUSTERHAUSEN_HOST)
+
+
+@pytest.fixture
 def citizens_office(esslingen):
-    return OrganisationalUnitFactory(
-        municipality=esslingen, slug="buergeramt", name="Bürgeramt Esslingen", kind="buergerbuero"
-    )
+    return make_citizens_office(esslingen)
 
 
 @pytest.fixture

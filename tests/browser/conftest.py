@@ -18,10 +18,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from rathaus.municipalities.tests.factories import (
-    MunicipalityFactory,
-    OrganisationalUnitFactory,
-)
+from conftest import make_citizens_office, make_esslingen, make_musterhausen
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -89,49 +86,21 @@ def javascript_disabled_page(browser: Browser) -> Iterator[Page]:
 # --- Data --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
-    """Rate limits and used TOTP codes live in the cache; no test inherits another's."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def esslingen_live(transactional_db):
     """Esslingen, served under the live server's own host name (127.0.0.1)."""
-    return MunicipalityFactory(
-        slug="esslingen",
-        name="Stadt Esslingen am Neckar",
-        short_name="Esslingen am Neckar",
-        ags="08116019",
-        ars="081160019019",
-        reference_prefix="ES",
-        hosts=[ESSLINGEN_LIVE_HOST],
-    )
+    return make_esslingen(ESSLINGEN_LIVE_HOST)
 
 
 @pytest.fixture
 def musterhausen_live(transactional_db):
     """Musterhausen, served under "localhost" on the same live server: a second tenant."""
-    return MunicipalityFactory(
-        slug="musterhausen",
-        name="Gemeinde Musterhausen am Neckar",
-        short_name="Musterhausen",
-        ags="08999001",
-        ars="089990000001",
-        reference_prefix="MH",
-        hosts=[MUSTERHAUSEN_LIVE_HOST],
-    )
+    return make_musterhausen(MUSTERHAUSEN_LIVE_HOST)
 
 
 @pytest.fixture
 def citizens_office_live(esslingen_live):
-    return OrganisationalUnitFactory(
-        municipality=esslingen_live, slug="buergeramt", name="Bürgeramt Esslingen", kind="buergerbuero"
-    )
+    return make_citizens_office(esslingen_live)
 
 
 def _live_url(live_server, host: str) -> str:
