@@ -16,6 +16,11 @@ def staff_membership_for(*, user: User, municipality: Municipality) -> StaffMemb
     )
 
 
+def account_may_delete_itself(*, user: User) -> bool:
+    """Citizens may; staff and platform operators are removed by an administrator instead."""
+    return not (user.is_platform_operator or user.staff_memberships.filter(is_active=True).exists())
+
+
 def user_has_mfa(*, user: User) -> bool:
     from allauth.mfa.models import Authenticator
 

@@ -12,6 +12,7 @@ from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
 from . import personal_data
 from .models import StaffMembership, User
+from .selectors import account_may_delete_itself
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def account_retention_notices(*, user: User) -> list[str]:
 
 def account_delete(*, user: User) -> list[str]:
     """Erase or anonymise everything about ``user`` and delete the account, all or nothing."""
-    if user.staff_memberships.filter(is_active=True).exists() or user.is_platform_operator:
+    if not account_may_delete_itself(user=user):
         raise AccountDeletionRefused
     with transaction.atomic():
         outcomes = [provider.erase(user) for provider in personal_data.providers()]

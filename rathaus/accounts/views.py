@@ -11,27 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from rathaus.municipalities.http import AuthenticatedRequest
+
 from . import services
 from .forms import AccountDeleteForm, ProfileForm
-from .selectors import staff_membership_for, user_has_mfa
+from .selectors import account_may_delete_itself, staff_membership_for, user_has_mfa
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
-    membership = staff_membership_for(user=request.user, municipality=request.municipality)  # type: ignore[arg-type,attr-defined]
+def overview(request: AuthenticatedRequest) -> HttpResponse:
+    membership = staff_membership_for(user=request.user, municipality=request.municipality)
     return render(
         request,
         "accounts/overview.html",
-        {"has_mfa": user_has_mfa(user=request.user), "membership": membership},  # type: ignore[arg-type]
+        {"has_mfa": user_has_mfa(user=request.user), "membership": membership},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.profile_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Ihre Angaben wurden gespeichert."))
         return redirect("accounts:overview")
     return render(request, "accounts/profile.html", {"form": form}, status=400 if form.errors else 200)
@@ -39,10 +41,10 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def data_export(request: HttpRequest) -> HttpResponse:
+def data_export(request: AuthenticatedRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/data_export.html")
-    document = services.account_export_data(user=request.user)  # type: ignore[arg-type]
+    document = services.account_export_data(user=request.user)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -54,17 +56,17 @@ def data_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = AccountDeleteForm(request.POST if request.method == "POST" else None)
-    refused = user.staff_memberships.filter(is_active=True).exists() or user.is_platform_operator  # type: ignore[union-attr]
+    refused = not account_may_delete_itself(user=user)
     context = {
         "form": form,
         "refused": refused,
-        "retention_notices": services.account_retention_notices(user=user),  # type: ignore[arg-type]
+        "retention_notices": services.account_retention_notices(user=user),
     }
     if request.method == "POST" and not refused and form.is_valid():
-        services.account_delete(user=user)  # type: ignore[arg-type]
+        services.account_delete(user=user)
         logout(request)
         return redirect("accounts:deleted")
     status = 400 if form.errors else (403 if refused and request.method == "POST" else 200)

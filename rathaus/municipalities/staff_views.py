@@ -1,13 +1,14 @@
 """Staff area: offices and the municipality's own settings."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.accounts.models import StaffMembership
 from rathaus.accounts.permissions import refuse, staff_required
+from rathaus.municipalities.http import StaffRequest
 
 from . import selectors, services
 from .forms import MunicipalitySettingsForm, UnitContactForm
@@ -16,19 +17,19 @@ from .models import OrganisationalUnit
 
 @require_GET
 @staff_required()
-def unit_list(request: HttpRequest) -> HttpResponse:
-    units = selectors.unit_list(municipality=request.municipality)  # type: ignore[attr-defined]
+def unit_list(request: StaffRequest) -> HttpResponse:
+    units = selectors.unit_list(municipality=request.municipality)
     return render(request, "municipalities/staff/unit_list.html", {"units": units})
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required(StaffMembership.Role.OFFICE_LEAD)
-def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def unit_edit(request: StaffRequest, slug: str) -> HttpResponse:
     try:
-        unit = selectors.unit_get(municipality=request.municipality, slug=slug)  # type: ignore[attr-defined]
+        unit = selectors.unit_get(municipality=request.municipality, slug=slug)
     except OrganisationalUnit.DoesNotExist as error:
         raise Http404 from error
-    membership: StaffMembership = request.staff_membership  # type: ignore[attr-defined]
+    membership: StaffMembership = request.staff_membership
     if not membership.is_municipality_admin and unit not in membership.units.all():
         return refuse(request, _("Sie können nur die Angaben Ihrer eigenen Organisationseinheit ändern."))
     form = UnitContactForm(request.POST if request.method == "POST" else None, instance=unit)
@@ -43,8 +44,8 @@ def unit_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required(StaffMembership.Role.MUNICIPALITY_ADMIN)
-def municipality_settings(request: HttpRequest) -> HttpResponse:
-    municipality = request.municipality  # type: ignore[attr-defined]
+def municipality_settings(request: StaffRequest) -> HttpResponse:
+    municipality = request.municipality
     form = MunicipalitySettingsForm(request.POST if request.method == "POST" else None, instance=municipality)
     if request.method == "POST" and form.is_valid():
         services.municipality_update_settings(

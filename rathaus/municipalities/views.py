@@ -1,24 +1,26 @@
 """Public pages about the municipality's offices."""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
+
+from rathaus.municipalities.http import MunicipalityRequest
 
 from . import selectors
 from .models import OrganisationalUnit
 
 
 @require_GET
-def unit_list(request: HttpRequest) -> HttpResponse:
-    units = selectors.unit_list(municipality=request.municipality)  # type: ignore[attr-defined]
+def unit_list(request: MunicipalityRequest) -> HttpResponse:
+    units = selectors.unit_list(municipality=request.municipality)
     return render(request, "municipalities/unit_list.html", {"units": units})
 
 
 @require_GET
-def unit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def unit_detail(request: MunicipalityRequest, slug: str) -> HttpResponse:
     try:
-        unit = selectors.unit_get(municipality=request.municipality, slug=slug)  # type: ignore[attr-defined]
+        unit = selectors.unit_get(municipality=request.municipality, slug=slug)
     except OrganisationalUnit.DoesNotExist as error:
         raise Http404 from error
     days = selectors.unit_opening_days(unit=unit, today=timezone.localtime())

@@ -2,13 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.accounts.permissions import staff_required
 from rathaus.municipalities import selectors as municipality_selectors
+from rathaus.municipalities.http import StaffRequest
 
 from . import selectors, services
 from .forms import FeedbackAnswerForm
@@ -17,8 +18,8 @@ from .models import AccessibilityFeedback
 
 @require_GET
 @staff_required()
-def dashboard(request: HttpRequest) -> HttpResponse:
-    municipality = request.municipality  # type: ignore[attr-defined]
+def dashboard(request: StaffRequest) -> HttpResponse:
+    municipality = request.municipality
     return render(
         request,
         "portal/staff/dashboard.html",
@@ -31,12 +32,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_required()
-def feedback_list(request: HttpRequest) -> HttpResponse:
+def feedback_list(request: StaffRequest) -> HttpResponse:
     status = request.GET.get("status", AccessibilityFeedback.Status.OPEN)
     if status not in AccessibilityFeedback.Status.values and status != "alle":
         status = AccessibilityFeedback.Status.OPEN
     feedback = selectors.feedback_list(
-        municipality=request.municipality,  # type: ignore[attr-defined]
+        municipality=request.municipality,
         status=None if status == "alle" else status,
     )
     page = Paginator(feedback, 25).get_page(request.GET.get("seite"))
@@ -45,9 +46,9 @@ def feedback_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @staff_required()
-def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
+def feedback_detail(request: StaffRequest, feedback_id: int) -> HttpResponse:
     try:
-        feedback = selectors.feedback_get(municipality=request.municipality, feedback_id=feedback_id)  # type: ignore[attr-defined]
+        feedback = selectors.feedback_get(municipality=request.municipality, feedback_id=feedback_id)
     except AccessibilityFeedback.DoesNotExist as error:
         raise Http404 from error
     form = FeedbackAnswerForm(
@@ -56,8 +57,8 @@ def feedback_detail(request: HttpRequest, feedback_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.accessibility_feedback_mark_answered(
             feedback=feedback,
-            staff_user=request.user,  # type: ignore[arg-type]
-            staff_note=form.cleaned_data["staff_note"],  # type: ignore[arg-type]
+            staff_user=request.user,
+            staff_note=form.cleaned_data["staff_note"],
         )
         messages.success(request, _("Die Rückmeldung ist als beantwortet vermerkt."))
         return redirect("portal:staff_feedback_list")

@@ -10,39 +10,40 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.municipalities import selectors as municipality_selectors
+from rathaus.municipalities.http import MunicipalityRequest
 
 from . import services
 from .forms import AccessibilityFeedbackForm, SiteSearchForm
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: MunicipalityRequest) -> HttpResponse:
     citizen_offices = municipality_selectors.citizens_offices_today(
-        municipality=request.municipality,  # type: ignore[attr-defined]
+        municipality=request.municipality,
         weekday=timezone.localdate().weekday(),
     )
     return render(request, "portal/home.html", {"citizen_offices": citizen_offices})
 
 
 @require_GET
-def imprint(request: HttpRequest) -> HttpResponse:
+def imprint(request: MunicipalityRequest) -> HttpResponse:
     return render(request, "portal/imprint.html")
 
 
 @require_GET
-def privacy(request: HttpRequest) -> HttpResponse:
+def privacy(request: MunicipalityRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
 
 
 @require_http_methods(["GET", "POST"])
-def accessibility(request: HttpRequest) -> HttpResponse:
+def accessibility(request: MunicipalityRequest) -> HttpResponse:
     form = AccessibilityFeedbackForm(
         request.POST if request.method == "POST" else None, initial={"page_url": request.GET.get("seite", "")}
     )
     if request.method == "POST" and form.is_valid():
         services.accessibility_feedback_submit(
-            municipality=request.municipality,  # type: ignore[attr-defined]
-            user=request.user,  # type: ignore[arg-type]
+            municipality=request.municipality,
+            user=request.user if request.user.is_authenticated else None,
             **form.cleaned_data,
         )
         messages.success(request, _("Vielen Dank. Ihre Rückmeldung ist bei uns eingegangen."))
@@ -51,26 +52,22 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def accessibility_thanks(request: HttpRequest) -> HttpResponse:
+def accessibility_thanks(request: MunicipalityRequest) -> HttpResponse:
     return render(request, "portal/accessibility_thanks.html")
 
 
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: MunicipalityRequest) -> HttpResponse:
     form = SiteSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    units = (
-        municipality_selectors.unit_search(municipality=request.municipality, query=query)  # type: ignore[attr-defined]
-        if query
-        else []
-    )
+    units = municipality_selectors.unit_search(municipality=request.municipality, query=query) if query else []
     return render(request, "portal/search.html", {"form": form, "query": query, "units": units})
 
 
 @require_GET
 @cache_control(max_age=300, public=True)
-def theme_css(request: HttpRequest) -> HttpResponse:
-    municipality = request.municipality  # type: ignore[attr-defined]
+def theme_css(request: MunicipalityRequest) -> HttpResponse:
+    municipality = request.municipality
     css = f":root {{ --rathaus-accent: {municipality.accent_colour}; }}\n"
     return HttpResponse(css, content_type="text/css; charset=utf-8")
 
