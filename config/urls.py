@@ -36,7 +36,6 @@ api_patterns: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("healthz", portal_views.healthz, name="healthz"),
     path("readyz", portal_views.readyz, name="readyz"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_patterns, "api"))),
     path("konto/", include("allauth.urls")),
     path("mein-konto/", include("rathaus.accounts.urls")),

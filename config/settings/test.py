@@ -10,6 +10,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "")
 RATHAUS_MUNICIPALITY_CACHE_SECONDS = 0
+RATHAUS_PAGE_CACHE_SECONDS = 0
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": False}  # type: ignore[dict-item]  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from .models import Municipality, OrganisationalUnit
+from .page_cache import forget_cached_pages
 from .selectors import forget_cached_hosts
 
 UNIT_CONTACT_FIELDS = (
@@ -43,10 +44,12 @@ def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> Organi
     unknown = set(values) - set(UNIT_CONTACT_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
-    for field, value in values.items():
-        setattr(unit, field, value)
-    unit.full_clean()
-    unit.save(update_fields=list(values))
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(unit, field, value)
+        unit.full_clean()
+        unit.save(update_fields=list(values))
+        transaction.on_commit(forget_cached_pages)
     return unit
 
 
@@ -61,4 +64,5 @@ def municipality_update_settings(*, municipality: Municipality, **values: object
         municipality.full_clean()
         municipality.save(update_fields=list(values))
         transaction.on_commit(forget_cached_hosts)
+        transaction.on_commit(forget_cached_pages)
     return municipality

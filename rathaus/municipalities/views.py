@@ -9,15 +9,18 @@ from rathaus.municipalities.http import MunicipalityRequest
 
 from . import selectors
 from .models import OrganisationalUnit
+from .page_cache import anonymous_page_cache
 
 
 @require_GET
+@anonymous_page_cache
 def unit_list(request: MunicipalityRequest) -> HttpResponse:
     units = selectors.unit_list(municipality=request.municipality)
     return render(request, "municipalities/unit_list.html", {"units": units})
 
 
 @require_GET
+@anonymous_page_cache
 def unit_detail(request: MunicipalityRequest, slug: str) -> HttpResponse:
     try:
         unit = selectors.unit_get(municipality=request.municipality, slug=slug)

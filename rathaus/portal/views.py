@@ -1,22 +1,26 @@
 """Public pages of the portal frame and the operational probes."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.http import MunicipalityRequest
+from rathaus.municipalities.page_cache import anonymous_page_cache
 
 from . import services
 from .forms import AccessibilityFeedbackForm, SiteSearchForm
 
 
 @require_GET
+@anonymous_page_cache
 def home(request: MunicipalityRequest) -> HttpResponse:
     citizen_offices = municipality_selectors.citizens_offices_today(
         municipality=request.municipality,
@@ -26,11 +30,13 @@ def home(request: MunicipalityRequest) -> HttpResponse:
 
 
 @require_GET
+@anonymous_page_cache
 def imprint(request: MunicipalityRequest) -> HttpResponse:
     return render(request, "portal/imprint.html")
 
 
 @require_GET
+@anonymous_page_cache
 def privacy(request: MunicipalityRequest) -> HttpResponse:
     return render(request, "portal/privacy.html")
 
@@ -70,6 +76,32 @@ def theme_css(request: MunicipalityRequest) -> HttpResponse:
     municipality = request.municipality
     css = f":root {{ --rathaus-accent: {municipality.accent_colour}; }}\n"
     return HttpResponse(css, content_type="text/css; charset=utf-8")
+
+
+@require_GET
+def switch_language(request: HttpRequest, language: str) -> HttpResponse:
+    """Remember the chosen language and return to the page the visitor came from.
+
+    A plain link rather than a form: public pages then carry no per-visitor token and can be
+    cached, and a changed language preference is harmless even if someone else triggers it.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("weiter", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 @require_GET

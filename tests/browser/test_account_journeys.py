@@ -272,9 +272,9 @@ def test_public_pages_and_staff_refusal_have_no_accessibility_violations(
 
     # English, via the header button.
     page.goto(base_url + "/")
-    page.locator("header").get_by_role("button", name="English").click()
+    page.locator("header").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("header").get_by_role("button", name="Deutsch")).to_be_visible()
+    expect(page.locator("header").get_by_role("link", name="Deutsch")).to_be_visible()
     assert_accessible(page)
 
     # A page that does not exist.
@@ -284,7 +284,7 @@ def test_public_pages_and_staff_refusal_have_no_accessibility_violations(
 
     # Back to German.
     page.goto(base_url + "/")
-    page.locator("header").get_by_role("button", name="Deutsch").click()
+    page.locator("header").get_by_role("link", name="Deutsch").click()
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
     # The other municipality, on the same server, shows its own name and nothing of Esslingen.

@@ -77,7 +77,7 @@ def test_login_failures_are_rate_limited(citizen, esslingen):
 def test_language_switch_renders_the_portal_in_english(esslingen):
     client = client_for(ESSLINGEN_HOST)
 
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("portal:switch_language", args=["en"]), {"weiter": "/"})
     body = client.get("/").content.decode()
 
     assert '<html lang="en">' in body

@@ -50,7 +50,7 @@ def test_english_catalogue_covers_every_string_in_the_code(tmp_path):
 
 def test_english_start_page_and_account_pages_speak_english(esslingen):
     client = client_for(ESSLINGEN_HOST)
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.get(reverse("portal:switch_language", args=["en"]), {"weiter": "/"})
 
     home = client.get("/").content.decode()
     login = client.get(reverse("account_login")).content.decode()
@@ -92,3 +92,23 @@ def test_german_texts_of_the_account_library_address_people_formally():
                 offenders.append(text)
 
     assert offenders == []
+
+
+def test_language_switch_returns_to_the_same_page(esslingen):
+    response = client_for(ESSLINGEN_HOST).get(reverse("portal:switch_language", args=["en"]), {"weiter": "/impressum/"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/impressum/"
+    assert response.cookies["django_language"].value == "en"
+
+
+def test_language_switch_refuses_to_redirect_to_another_site(esslingen):
+    response = client_for(ESSLINGEN_HOST).get(
+        reverse("portal:switch_language", args=["en"]), {"weiter": "https://boese.example.org/"}
+    )
+
+    assert response["Location"] == "/"
+
+
+def test_unknown_language_is_not_found(esslingen):
+    assert client_for(ESSLINGEN_HOST).get(reverse("portal:switch_language", args=["fr"])).status_code == 404
