@@ -19,3 +19,5 @@ STORAGES = {
 # Serve static files straight from the finders so browser tests see the real styles.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Browser tests register security keys on http://localhost (a virtual authenticator in Chromium).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
