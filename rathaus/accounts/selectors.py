@@ -22,6 +22,9 @@ def account_may_delete_itself(*, user: User) -> bool:
 
 
 def user_has_mfa(*, user: User) -> bool:
+    """Whether ``user`` has a second factor that allauth asks for at login (app code or security key)."""
     from allauth.mfa.models import Authenticator
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()

@@ -88,3 +88,13 @@ def test_staff_area_refuses_people_on_the_other_municipalitys_host(clerk, muster
     response = client_for(MUSTERHAUSEN_HOST, clerk).get(reverse("portal:staff_dashboard"))
 
     assert response.status_code == 403
+
+
+def test_staff_with_a_security_key_instead_of_an_app_code_may_enter(staff_without_mfa):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=staff_without_mfa, type=Authenticator.Type.WEBAUTHN, data={"name": "Schlüssel"})
+
+    response = client_for(ESSLINGEN_HOST, staff_without_mfa).get(reverse("portal:staff_dashboard"))
+
+    assert response.status_code == 200
