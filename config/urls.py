@@ -1,9 +1,11 @@
+from csp.decorators import csp_update
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,8 +14,10 @@ from rest_framework.reverse import reverse
 from rathaus.portal import views as portal_views
 
 
+@extend_schema(tags=["api"], auth=[])
 @api_view(["GET"])
 @permission_classes([AllowAny])
+@authentication_classes([])
 def api_root(request: Request) -> Response:
     """Entry point of the Rathaus API, version 1."""
     return Response(
@@ -29,7 +33,12 @@ def api_root(request: Request) -> Response:
 api_patterns: list[URLPattern | URLResolver] = [
     path("", api_root, name="root"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI sets inline styles; scripts stay 'self' only.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
     path("", include("rathaus.municipalities.api.urls")),
 ]
 

@@ -15,6 +15,7 @@ class MunicipalityView(generics.GenericAPIView):
 
     serializer_class = MunicipalitySerializer
     permission_classes = [AllowAny]
+    authentication_classes = []  # public data: no login, no CSRF
 
     @extend_schema(operation_id="municipality_retrieve")
     def get(self, request: Request) -> Response:
@@ -27,6 +28,7 @@ class OrganisationalUnitList(generics.ListAPIView):
 
     serializer_class = OrganisationalUnitSerializer
     permission_classes = [AllowAny]
+    authentication_classes = []  # public data: no login, no CSRF
 
     def get_queryset(self) -> QuerySet[OrganisationalUnit]:
         return selectors.unit_list(municipality=self.request.municipality)  # type: ignore[attr-defined]
@@ -37,6 +39,7 @@ class OrganisationalUnitDetail(generics.RetrieveAPIView):
 
     serializer_class = OrganisationalUnitSerializer
     permission_classes = [AllowAny]
+    authentication_classes = []  # public data: no login, no CSRF
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[OrganisationalUnit]:

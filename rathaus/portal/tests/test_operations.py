@@ -64,3 +64,12 @@ def test_theme_stylesheet_carries_the_municipalitys_accent_colour(esslingen):
 
     assert response["Content-Type"].startswith("text/css")
     assert esslingen.accent_colour in response.content.decode()
+
+
+def test_only_the_api_documentation_allows_inline_styles_and_no_page_allows_inline_scripts(esslingen):
+    docs_policy = client_for(ESSLINGEN_HOST).get(reverse("api:docs"))["Content-Security-Policy"]
+    page_policy = client_for(ESSLINGEN_HOST).get("/")["Content-Security-Policy"]
+
+    assert "style-src 'self' 'unsafe-inline'" in docs_policy
+    assert "script-src 'self';" in docs_policy
+    assert "unsafe-inline" not in page_policy
