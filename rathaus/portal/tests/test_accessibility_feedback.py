@@ -31,6 +31,7 @@ def test_empty_report_shows_an_error_summary_and_stores_nothing(esslingen):
     assert "<title>Fehler:" in body
     assert "Es gibt ein Problem" in body
     assert 'href="#id_message"' in body
+    assert "Was funktioniert nicht?: Bitte beschreiben Sie die Barriere." in body
     assert "Bitte beschreiben Sie die Barriere." in body
     assert 'value="kein-at-zeichen"' in body
     assert AccessibilityFeedback.objects.count() == 0
