@@ -1,5 +1,6 @@
-"""Tie allauth to the product: e-mails carry the municipality's name."""
+"""Tie allauth to the product: e-mails carry the municipality's name as sender and in the text."""
 
+from types import SimpleNamespace
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -9,7 +10,11 @@ from django.http import HttpRequest
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = context.get("request") or getattr(self, "request", None)
-        context.setdefault("municipality", getattr(request, "municipality", None))
+        municipality = getattr(request, "municipality", None)
+        context.setdefault("municipality", municipality)
+        if municipality is not None and request is not None:
+            # allauth's texts name the "site": that is the municipality's portal, not a host name.
+            context["current_site"] = SimpleNamespace(name=municipality.name, domain=request.get_host())
         super().send_mail(template_prefix, email, context)
 
     def get_from_email(self) -> str:
