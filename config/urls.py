@@ -48,6 +48,7 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("konto/", include("allauth.urls")),
     path("mein-konto/", include("rathaus.accounts.urls")),
+    path("verwaltung/mitarbeitende/", include("rathaus.accounts.staff_urls")),
     path("plattform/admin/", admin.site.urls),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),

@@ -1,5 +1,7 @@
 """Reads about accounts and staff rights."""
 
+from django.db.models import QuerySet
+
 from rathaus.municipalities.models import Municipality
 
 from .models import StaffMembership, User
@@ -28,3 +30,17 @@ def user_has_mfa(*, user: User) -> bool:
     return Authenticator.objects.filter(
         user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
     ).exists()
+
+
+def staff_membership_list(*, municipality: Municipality) -> QuerySet[StaffMembership]:
+    return (
+        StaffMembership.objects.filter(municipality=municipality)
+        .select_related("user")
+        .prefetch_related("units")
+        .order_by("-is_active", "user__family_name", "user__email")
+    )
+
+
+def staff_membership_get(*, municipality: Municipality, membership_id: int) -> StaffMembership:
+    """Raises DoesNotExist for memberships of any other municipality."""
+    return staff_membership_list(municipality=municipality).get(pk=membership_id)

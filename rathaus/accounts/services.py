@@ -100,3 +100,64 @@ def user_create(*, email: str, password: str | None, verified: bool = True, **pr
         user = User.objects.create_user(email=email, password=password, **profile)
         EmailAddress.objects.create(user=user, email=user.email, verified=verified, primary=True)
     return user
+
+
+class LastAdministratorError(Exception):
+    """Raised when a change would leave a municipality without an active administrator."""
+
+
+def _would_remove_last_admin(*, membership: StaffMembership, role: str, is_active: bool) -> bool:
+    if membership.role != StaffMembership.Role.MUNICIPALITY_ADMIN or not membership.is_active:
+        return False
+    if role == StaffMembership.Role.MUNICIPALITY_ADMIN and is_active:
+        return False
+    other_admins = StaffMembership.objects.filter(
+        municipality=membership.municipality, role=StaffMembership.Role.MUNICIPALITY_ADMIN, is_active=True
+    ).exclude(pk=membership.pk)
+    return not other_admins.exists()
+
+
+def staff_invite(
+    *,
+    municipality: Municipality,
+    email: str,
+    role: str,
+    units: Iterable[OrganisationalUnit],
+    portal_url: str,
+) -> StaffMembership:
+    """Make the owner of ``email`` staff of ``municipality``; a new person gets an account and an invitation."""
+    from .tasks import staff_invitation_send
+
+    email = email.strip().lower()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        is_new = user is None
+        if user is None:
+            # The invitation link proves the address; the person chooses the password.
+            user = user_create(email=email, password=None, verified=True)
+        membership = staff_membership_grant(user=user, municipality=municipality, role=role, units=units)
+        membership_id = membership.pk
+        transaction.on_commit(
+            lambda: staff_invitation_send.enqueue(
+                membership_id=membership_id, portal_url=portal_url, new_account=is_new
+            )
+        )
+    return membership
+
+
+def staff_membership_update(
+    *, membership: StaffMembership, role: str, units: Iterable[OrganisationalUnit], is_active: bool
+) -> StaffMembership:
+    """Change role, offices or activity of a staff member; refuses to remove the last administrator."""
+    unit_list = list(units)
+    if any(unit.municipality_id != membership.municipality_id for unit in unit_list):
+        raise ValueError("Offices must belong to the membership's municipality.")
+    with transaction.atomic():
+        locked = StaffMembership.objects.select_for_update().get(pk=membership.pk)
+        if _would_remove_last_admin(membership=locked, role=role, is_active=is_active):
+            raise LastAdministratorError
+        locked.role = role
+        locked.is_active = is_active
+        locked.save(update_fields=["role", "is_active"])
+        locked.units.set(unit_list)
+    return locked

@@ -301,17 +301,19 @@ def test_public_pages_and_staff_refusal_have_no_accessibility_violations(
     assert_accessible(page)
 
 
-def test_staff_member_logs_in_with_totp_and_reaches_the_staff_area(
+def test_administrator_logs_in_with_totp_and_every_staff_page_is_accessible(
     page: Page, base_url: str, esslingen_live, citizens_office_live
 ):
-    clerk = _staff("clerk@esslingen.example.org", esslingen_live, StaffMembership.Role.CLERK, [citizens_office_live])
-    portal_services.accessibility_feedback_submit(
+    admin = _staff(
+        "admin@esslingen.example.org", esslingen_live, StaffMembership.Role.MUNICIPALITY_ADMIN, [citizens_office_live]
+    )
+    feedback = portal_services.accessibility_feedback_submit(
         municipality=esslingen_live,
         message="Das Formular lässt sich nicht mit der Tastatur absenden.",
         page_url="/barrierefreiheit/",
     )
 
-    log_in_with_password(page, base_url, clerk.email, PASSWORD, check_accessibility=True)
+    log_in_with_password(page, base_url, admin.email, PASSWORD, check_accessibility=True)
     enter_second_factor(page, base_url, current_totp_code(TOTP_SECRET))
     expect(page).to_have_url(base_url + "/mein-konto/")
     expect(page.locator("main")).to_contain_text("Zum Verwaltungsbereich")
@@ -325,8 +327,31 @@ def test_staff_member_logs_in_with_totp_and_reaches_the_staff_area(
     expect(page.locator("main table")).to_contain_text("Das Formular lässt sich nicht")
     assert_accessible(page)
 
+    page.goto(base_url + f"/verwaltung/barrierefreiheit/{feedback.pk}/")
+    main_button(page, "Als beantwortet vermerken").click()
+    expect(page).to_have_title(re.compile(r"^Fehler: "))
+    assert_accessible(page)
+
     page.goto(base_url + "/verwaltung/aemter/")
     expect(page.locator("main")).to_contain_text("Bürgeramt Esslingen")
+    assert_accessible(page)
+
+    page.goto(base_url + f"/verwaltung/aemter/{citizens_office_live.slug}/")
+    assert_accessible(page)
+
+    page.goto(base_url + "/verwaltung/einstellungen/")
+    assert_accessible(page)
+
+    page.goto(base_url + "/verwaltung/mitarbeitende/")
+    expect(page.locator("main table")).to_contain_text(admin.email)
+    assert_accessible(page)
+
+    page.goto(base_url + "/verwaltung/mitarbeitende/neu/")
+    page.locator("#id_email").fill("neue.kollegin@esslingen.example.org")
+    page.get_by_label("Bürgeramt Esslingen").check()
+    main_button(page, "Zugang einrichten").click()
+    expect(page).to_have_url(base_url + "/verwaltung/mitarbeitende/")
+    expect(page.locator("main table")).to_contain_text("neue.kollegin@esslingen.example.org")
     assert_accessible(page)
 
 

@@ -13,14 +13,17 @@ STAFF_VIEWS = {
     "municipalities:staff_unit_list": ((), "clerk"),
     "municipalities:staff_unit_edit": (("buergeramt",), "office_lead"),
     "municipalities:staff_settings": ((), "municipality_admin"),
+    "staff_members:list": ((), "municipality_admin"),
+    "staff_members:invite": ((), "municipality_admin"),
+    "staff_members:edit": ((1,), "municipality_admin"),
 }
 
 
 def _staff_url_names() -> set[str]:
     names = set()
-    for namespace, (_prefix, resolver) in get_resolver().namespace_dict.items():
+    for namespace, (prefix, resolver) in get_resolver().namespace_dict.items():
         for name, (possibilities, *_rest) in resolver.reverse_dict.items():
-            if isinstance(name, str) and possibilities[0][0].startswith("verwaltung/"):
+            if isinstance(name, str) and (prefix + possibilities[0][0]).startswith("verwaltung/"):
                 names.add(f"{namespace}:{name}")
     return names
 

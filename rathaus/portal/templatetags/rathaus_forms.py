@@ -16,6 +16,11 @@ def is_checkbox(field: BoundField) -> bool:
 
 
 @register.filter
+def is_choice_list(field: BoundField) -> bool:
+    return isinstance(field.field.widget, _CHOICE_WIDGETS)
+
+
+@register.filter
 def is_select(field: BoundField) -> bool:
     return isinstance(field.field.widget, forms.Select) and not isinstance(field.field.widget, _CHOICE_WIDGETS)
 
