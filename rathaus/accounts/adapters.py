@@ -6,6 +6,8 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from rathaus.municipalities.selectors import municipality_sender
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
@@ -20,8 +22,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_from_email(self) -> str:
         request: HttpRequest | None = getattr(self, "request", None)
         municipality = getattr(request, "municipality", None)
-        from_email = super().get_from_email()
         if municipality is not None:
-            address = from_email.split("<")[-1].rstrip(">")
-            return f"{municipality.name} <{address}>"
-        return from_email
+            return municipality_sender(municipality=municipality)
+        return super().get_from_email()

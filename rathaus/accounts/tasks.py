@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from rathaus.municipalities.selectors import municipality_sender
+
 from .models import StaffMembership
 
 
@@ -40,7 +42,7 @@ def staff_invitation_send(*, membership_id: int, portal_url: str, new_account: b
         send_mail(
             subject=f"Zugang zum Verwaltungsbereich – {membership.municipality.name}",
             message=body,
-            from_email=None,
+            from_email=municipality_sender(municipality=membership.municipality),
             recipient_list=[user.email],
         )
     return True

@@ -37,6 +37,12 @@ def _lookup_host(host: str) -> Municipality | None:
     return None
 
 
+def municipality_sender(*, municipality: Municipality) -> str:
+    """The From address of e-mails on behalf of ``municipality``: its name with the system address."""
+    address = settings.DEFAULT_FROM_EMAIL.split("<")[-1].rstrip(">").strip()
+    return f"{municipality.name} <{address}>"
+
+
 def forget_cached_hosts() -> None:
     """Drop this process's host cache, so changed host names or branding show at once."""
     _host_cache.clear()

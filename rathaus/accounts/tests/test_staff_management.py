@@ -25,6 +25,7 @@ def test_admin_invites_a_new_person_who_gets_an_account_and_a_password_link(
     assert list(membership.units.all()) == [citizens_office]
     assert not membership.user.has_usable_password()
     assert mail.outbox[0].to == ["neue.kollegin@esslingen.example.org"]
+    assert mail.outbox[0].from_email.startswith("Stadt Esslingen am Neckar <")
     assert "http://esslingen.localhost/konto/password/reset/key/" in mail.outbox[0].body
     assert "http://esslingen.localhost/verwaltung/" in mail.outbox[0].body
 
