@@ -216,8 +216,12 @@ def load_accounts() -> list[str]:
             + (" (TOTP-Geheimnis " + DEMO_TOTP_SECRET + ")" if membership else "")
         )
     if not User.objects.filter(email="betrieb@rathaus.example.org").exists():
-        User.objects.create_superuser(email="betrieb@rathaus.example.org", password=DEMO_PASSWORD)
+        from allauth.account.models import EmailAddress
+
+        operator = User.objects.create_superuser(email="betrieb@rathaus.example.org", password=DEMO_PASSWORD)
+        EmailAddress.objects.create(user=operator, email=operator.email, verified=True, primary=True)
+        TOTP.activate(operator, DEMO_TOTP_SECRET)
     lines.append(
-        f"Plattformbetrieb betrieb@rathaus.example.org / {DEMO_PASSWORD} (Django-Administration unter /plattform/admin/)"
+        f"Plattformbetrieb betrieb@rathaus.example.org / {DEMO_PASSWORD} (TOTP-Geheimnis {DEMO_TOTP_SECRET}; Administration unter /plattform/admin/)"
     )
     return lines
