@@ -39,30 +39,31 @@ MUNICIPALITY_SETTINGS_FIELDS = (
 )
 
 
-def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> OrganisationalUnit:
-    """Change an office's public contact data; unknown fields are refused."""
-    unknown = set(values) - set(UNIT_CONTACT_FIELDS)
+def _save_fields(
+    instance: Municipality | OrganisationalUnit, allowed: tuple[str, ...], values: dict[str, object]
+) -> None:
+    """Validate and store ``values`` on ``instance``; fields outside ``allowed`` are refused."""
+    unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in values.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save(update_fields=list(values))
+
+
+def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> OrganisationalUnit:
+    """Change an office's public contact data; unknown fields are refused."""
     with transaction.atomic():
-        for field, value in values.items():
-            setattr(unit, field, value)
-        unit.full_clean()
-        unit.save(update_fields=list(values))
+        _save_fields(unit, UNIT_CONTACT_FIELDS, values)
         transaction.on_commit(forget_cached_pages)
     return unit
 
 
 def municipality_update_settings(*, municipality: Municipality, **values: object) -> Municipality:
-    """Change branding, contact and imprint data of a municipality."""
-    unknown = set(values) - set(MUNICIPALITY_SETTINGS_FIELDS)
-    if unknown:
-        raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
+    """Change branding, contact and imprint data of a municipality; unknown fields are refused."""
     with transaction.atomic():
-        for field, value in values.items():
-            setattr(municipality, field, value)
-        municipality.full_clean()
-        municipality.save(update_fields=list(values))
+        _save_fields(municipality, MUNICIPALITY_SETTINGS_FIELDS, values)
         transaction.on_commit(forget_cached_hosts)
         transaction.on_commit(forget_cached_pages)
     return municipality
