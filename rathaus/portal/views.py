@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.http import MunicipalityRequest
@@ -42,7 +43,16 @@ def privacy(request: MunicipalityRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate="5/10m", method="POST", block=False)
 def accessibility(request: MunicipalityRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        form = AccessibilityFeedbackForm(request.POST)
+        form.is_valid()
+        form.add_error(
+            None,
+            _("Von Ihrem Anschluss kamen gerade viele Rückmeldungen. Bitte versuchen Sie es in zehn Minuten erneut."),
+        )
+        return render(request, "portal/accessibility.html", {"form": form}, status=429)
     form = AccessibilityFeedbackForm(
         request.POST if request.method == "POST" else None, initial={"page_url": request.GET.get("seite", "")}
     )

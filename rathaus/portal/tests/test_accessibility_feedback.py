@@ -60,3 +60,16 @@ def test_answer_without_note_is_refused(clerk, esslingen):
     feedback.refresh_from_db()
     assert response.status_code == 400
     assert feedback.status == AccessibilityFeedback.Status.OPEN
+
+
+def test_a_flood_of_reports_from_one_address_is_slowed_down_with_a_clear_message(esslingen):
+    client = client_for(ESSLINGEN_HOST)
+    for number in range(5):
+        client.post(reverse("portal:accessibility"), {"message": f"Barriere {number}"})
+
+    response = client.post(reverse("portal:accessibility"), {"message": "noch eine"})
+
+    assert response.status_code == 429
+    assert "versuchen Sie es in zehn Minuten erneut" in response.content.decode()
+    assert "noch eine" in response.content.decode()
+    assert AccessibilityFeedback.objects.count() == 5
