@@ -12,10 +12,6 @@ RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "")
 RATHAUS_MUNICIPALITY_CACHE_SECONDS = 0
 RATHAUS_PAGE_CACHE_SECONDS = 0
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": False}  # type: ignore[dict-item]  # noqa: F405
-STORAGES = {
-    **STORAGES,  # noqa: F405
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 # Serve static files straight from the finders so browser tests see the real styles.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

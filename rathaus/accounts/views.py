@@ -15,17 +15,12 @@ from rathaus.municipalities.http import AuthenticatedRequest
 
 from . import services
 from .forms import AccountDeleteForm, ProfileForm
-from .selectors import account_may_delete_itself, staff_membership_for, user_has_mfa
+from .selectors import account_may_delete_itself, user_has_mfa
 
 
 @login_required
 def overview(request: AuthenticatedRequest) -> HttpResponse:
-    membership = staff_membership_for(user=request.user, municipality=request.municipality)
-    return render(
-        request,
-        "accounts/overview.html",
-        {"has_mfa": user_has_mfa(user=request.user), "membership": membership},
-    )
+    return render(request, "accounts/overview.html", {"has_mfa": user_has_mfa(user=request.user)})
 
 
 @login_required
