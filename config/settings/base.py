@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "csp",
     "rathaus.municipalities",
     "rathaus.accounts",
+    "rathaus.catalogue",
     "rathaus.portal",
 ]
 

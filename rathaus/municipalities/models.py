@@ -38,6 +38,27 @@ def validate_accent_colour_contrast(colour: str) -> None:
 postal_code_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat genau 5 Ziffern."))
 
 
+class ImportedRecord(models.Model):
+    """A record that may come from an outside catalogue (XZuFi) and may be edited locally.
+
+    ``imported_values`` keeps what the last import delivered for each field; ``local_overrides``
+    names the fields a clerk has changed since. A later import updates the other fields and
+    leaves the overridden ones as the clerk wrote them.
+    """
+
+    source_id = models.CharField(_("Kennung in der Quelle"), max_length=200, blank=True)
+    imported_values = models.JSONField(_("Importierte Werte"), default=dict, blank=True)
+    local_overrides = models.JSONField(_("Lokal geänderte Felder"), default=list, blank=True)
+    last_imported_at = models.DateTimeField(_("Zuletzt importiert"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_imported(self) -> bool:
+        return bool(self.source_id)
+
+
 class Municipality(models.Model):
     """One town or city served by this installation."""
 
@@ -112,7 +133,7 @@ class HostName(models.Model):
         return self.name
 
 
-class OrganisationalUnit(models.Model):
+class OrganisationalUnit(ImportedRecord):
     """An office of the administration (Organisationseinheit): Bürgerbüro, Ordnungsamt, ..."""
 
     class Kind(models.TextChoices):
@@ -133,6 +154,7 @@ class OrganisationalUnit(models.Model):
     city = models.CharField(_("Ort"), max_length=100)
     phone = models.CharField(_("Telefon"), max_length=50, blank=True)
     email = models.EmailField(_("E-Mail"), blank=True)
+    website = models.URLField(_("Internetseite"), blank=True)
     accessibility = models.TextField(_("Barrierefreiheit des Gebäudes"), blank=True)
     accessibility_en = models.TextField(_("Barrierefreiheit des Gebäudes (Englisch)"), blank=True)
     opening_hours_note = models.CharField(_("Hinweis zu den Öffnungszeiten"), max_length=300, blank=True)
@@ -143,7 +165,12 @@ class OrganisationalUnit(models.Model):
         verbose_name_plural = _("Organisationseinheiten")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "slug"], name="unique_unit_slug_per_municipality")
+            models.UniqueConstraint(fields=["municipality", "slug"], name="unique_unit_slug_per_municipality"),
+            models.UniqueConstraint(
+                fields=["municipality", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="unique_unit_source_per_municipality",
+            ),
         ]
 
     def __str__(self) -> str:
