@@ -24,6 +24,9 @@ def api_root(request: Request) -> Response:
         {
             "municipality": reverse("api:municipality", request=request),
             "offices": reverse("api:office-list", request=request),
+            "services": reverse("api:service-list", request=request),
+            "life_situations": reverse("api:life-situation-list", request=request),
+            "search": reverse("api:service-search", request=request),
             "schema": reverse("api:schema", request=request),
             "documentation": reverse("api:docs", request=request),
         }
@@ -40,6 +43,7 @@ api_patterns: list[URLPattern | URLResolver] = [
         name="docs",
     ),
     path("", include("rathaus.municipalities.api.urls")),
+    path("", include("rathaus.catalogue.api.urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +54,7 @@ urlpatterns = [
     path("mein-konto/", include("rathaus.accounts.urls")),
     path("verwaltung/mitarbeitende/", include("rathaus.accounts.staff_urls")),
     path("plattform/admin/", admin.site.urls),
+    path("", include("rathaus.catalogue.urls")),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),
 ]

@@ -2,8 +2,9 @@
 
 Words are normalised in Python the same way for the index and for the query: lower case, the
 Snowball stemmer of the language ("Anmeldung" and "anmelden" both become "anmeld"), then umlauts
-and ß folded ("Führerschein" = "Fuehrerschein" = "Fuhrerschein"). Each query word matches as a
-prefix, so "Perso" finds "Personalausweis" while someone is still typing.
+and ß folded ("Führerschein" = "Fuehrerschein" = "Fuhrerschein"). Each query word matches names
+and search terms as a prefix, so "Perso" finds "Personalausweis" while someone is still typing,
+and the body text as a whole word.
 
 The database does the matching: PostgreSQL through a generated ``tsvector`` column with a GIN
 index and, when nothing matches, trigram similarity against the catalogue's vocabulary to forgive
@@ -57,30 +58,40 @@ def _terms(service: Service, fields: tuple[str, ...], language: str) -> str:
     return " ".join(normalise(" ".join(plain_text(getattr(service, field)) for field in fields), language))
 
 
+def _entry_terms(service: Service, language: str) -> tuple[str, str] | None:
+    """Name terms and body terms of ``service`` in ``language``; None when it has no name there."""
+    name_terms = _terms(service, _NAME_FIELDS[language], language)
+    if language == "de":
+        # Search terms (synonyms) are German; they also help English readers who know them.
+        name_terms = f"{name_terms} {' '.join(normalise(service.synonyms, 'de'))}".strip()
+    elif not name_terms:
+        return None
+    return name_terms, _terms(service, _BODY_FIELDS[language], language)
+
+
+def _vocabulary(name_terms: str, body_terms: str) -> set[str]:
+    return {word[:100] for word in f"{name_terms} {body_terms}".split() if len(word) > 2}
+
+
 def service_index(*, service: Service) -> None:
     """Write the search entries of ``service`` (one per language) and extend the vocabulary."""
-    words: set[str] = set()
     if not service.is_published:
         ServiceSearchEntry.objects.filter(service=service).delete()
         return
+    words: set[str] = set()
     for language in LANGUAGES:
-        name_terms = _terms(service, _NAME_FIELDS[language], language)
-        if language == "de":
-            # Search terms (synonyms) are German; they also help English readers who know them.
-            name_terms = f"{name_terms} {' '.join(normalise(service.synonyms, 'de'))}".strip()
-        elif not name_terms:
+        terms = _entry_terms(service, language)
+        if terms is None:
             ServiceSearchEntry.objects.filter(service=service, language=language).delete()
             continue
-        body_terms = _terms(service, _BODY_FIELDS[language], language)
         ServiceSearchEntry.objects.update_or_create(
             service=service,
             language=language,
-            defaults={"municipality_id": service.municipality_id, "name_terms": name_terms, "body_terms": body_terms},
+            defaults={"municipality_id": service.municipality_id, "name_terms": terms[0], "body_terms": terms[1]},
         )
-        words.update(name_terms.split())
-        words.update(body_terms.split())
+        words |= _vocabulary(*terms)
     SearchWord.objects.bulk_create(
-        [SearchWord(municipality_id=service.municipality_id, word=word[:100]) for word in words if len(word) > 2],
+        [SearchWord(municipality_id=service.municipality_id, word=word) for word in sorted(words)],
         ignore_conflicts=True,
     )
 
@@ -120,7 +131,9 @@ def _match(municipality: Municipality, language: str, alternatives: list[list[st
 
 
 def _match_postgresql(municipality_id: int, language: str, alternatives: list[list[str]], limit: int) -> list[int]:
-    tsquery = " & ".join("(" + " | ".join(f"{word}:*" for word in group) + ")" for group in alternatives)
+    # A word matches names and search terms as a prefix ("Perso" → Personalausweis) but the body
+    # text only as a whole (stemmed) word, so short prefixes do not drag in every long text.
+    tsquery = " & ".join("(" + " | ".join(f"{word}:*A | {word}" for word in group) + ")" for group in alternatives)
     sql = """
         SELECT entry.service_id
         FROM catalogue_servicesearchentry AS entry, to_tsquery('simple', %s) AS query
@@ -134,7 +147,9 @@ def _match_postgresql(municipality_id: int, language: str, alternatives: list[li
 
 
 def _match_sqlite(municipality_id: int, language: str, alternatives: list[list[str]], limit: int) -> list[int]:
-    expression = " AND ".join("(" + " OR ".join(f'"{word}"*' for word in group) + ")" for group in alternatives)
+    expression = " AND ".join(
+        "(" + " OR ".join(f'name_terms : "{word}"* OR "{word}"' for word in group) + ")" for group in alternatives
+    )
     sql = """
         SELECT entry.service_id
         FROM catalogue_service_fts AS fts
@@ -166,3 +181,32 @@ def _similar_words_postgresql(municipality_id: int, word: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [municipality_id, word, word])
         return [row[0] for row in cursor.fetchall() if row[0] != word]
+
+
+def services_index_bulk(*, services: list[Service], batch_size: int = 1000) -> None:
+    """Index many new services at once (demo data, benchmarks); they must have no entries yet."""
+    entries: list[ServiceSearchEntry] = []
+    words: set[tuple[int, str]] = set()
+    for service in services:
+        if not service.is_published:
+            continue
+        for language in LANGUAGES:
+            terms = _entry_terms(service, language)
+            if terms is None:
+                continue
+            entries.append(
+                ServiceSearchEntry(
+                    service=service,
+                    municipality_id=service.municipality_id,
+                    language=language,
+                    name_terms=terms[0],
+                    body_terms=terms[1],
+                )
+            )
+            words.update((service.municipality_id, word) for word in _vocabulary(*terms))
+    ServiceSearchEntry.objects.bulk_create(entries, batch_size=batch_size)
+    SearchWord.objects.bulk_create(
+        [SearchWord(municipality_id=municipality_id, word=word) for municipality_id, word in sorted(words)],
+        batch_size=batch_size,
+        ignore_conflicts=True,
+    )

@@ -1,6 +1,7 @@
 """Reads on the service catalogue. Every read takes the municipality explicitly."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -149,7 +150,9 @@ def catalogue_export(*, municipality: Municipality, include_imported: bool = Fal
     def service_id(service: Service) -> str:
         return service.source_id or f"{municipality.ars}-L-{service.slug}"
 
-    exported_services, units, online_services = [], {}, {}
+    exported_services: list[dict[str, Any]] = []
+    units: dict[int, tuple[OrganisationalUnit, list[tuple[str, list[str]]]]] = {}
+    online_services: dict[int, tuple[OnlineService, list[tuple[str, list[str]]]]] = {}
     for service in services.order_by("name"):
         values = {
             name: getattr(service, name)

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from rathaus.catalogue.selectors import services_for_unit
 from rathaus.municipalities.http import MunicipalityRequest
 
 from . import selectors
@@ -27,4 +28,5 @@ def unit_detail(request: MunicipalityRequest, slug: str) -> HttpResponse:
     except OrganisationalUnit.DoesNotExist as error:
         raise Http404 from error
     days = selectors.unit_opening_days(unit=unit, today=timezone.localtime())
-    return render(request, "municipalities/unit_detail.html", {"unit": unit, "days": days})
+    services = services_for_unit(municipality=request.municipality, unit=unit)
+    return render(request, "municipalities/unit_detail.html", {"unit": unit, "days": days, "services": services})

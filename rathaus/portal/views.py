@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from rathaus.catalogue import selectors as catalogue_selectors
 from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.http import MunicipalityRequest
 from rathaus.municipalities.page_cache import anonymous_page_cache
@@ -77,7 +78,15 @@ def search(request: MunicipalityRequest) -> HttpResponse:
     form = SiteSearchForm(request.GET)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     units = municipality_selectors.unit_search(municipality=request.municipality, query=query) if query else []
-    return render(request, "portal/search.html", {"form": form, "query": query, "units": units})
+    search = (
+        catalogue_selectors.service_search(
+            municipality=request.municipality, query=query, language=translation.get_language() or "de", limit=20
+        )
+        if query
+        else None
+    )
+    context = {"form": form, "query": query, "units": units, "services": search.services if search else []}
+    return render(request, "portal/search.html", context)
 
 
 @require_GET

@@ -1,0 +1,5 @@
+"""Back-office pages of the catalogue under /verwaltung/leistungen/ (municipality administrators)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
