@@ -7,8 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rathaus.municipalities.models import Municipality, OpeningHours, OrganisationalUnit
 
-from .models import CatalogueFeed, ImportRun, OnlineService, Service, Topic
 from . import xzufi
+from .models import CatalogueFeed, ImportRun, OnlineService, Service, Topic
 from .search import service_ids_matching
 
 _FOLD_INITIAL = str.maketrans({"Ä": "A", "Ö": "O", "Ü": "U"})

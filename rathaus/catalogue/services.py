@@ -125,10 +125,14 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Path segments that already mean something under /leistungen/ and /verwaltung/leistungen/.
+RESERVED_SLUGS = frozenset({"suche", "neu", "importe", "online-dienste"})
+
+
 def _unique_slug(queryset: models.QuerySet[Any], name: str, max_length: int) -> str:
     base = (slugify(name) or "eintrag")[: max_length - 6].strip("-")
     slug, number = base, 2
-    while queryset.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or queryset.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 

@@ -16,6 +16,15 @@ STAFF_VIEWS = {
     "staff_members:list": ((), "municipality_admin"),
     "staff_members:invite": ((), "municipality_admin"),
     "staff_members:edit": ((1,), "municipality_admin"),
+    # Refusal comes before any lookup, so these objects need not exist.
+    "catalogue:staff_service_list": ((), "municipality_admin"),
+    "catalogue:staff_service_create": ((), "municipality_admin"),
+    "catalogue:staff_service_edit": (("wohnsitz-anmelden",), "municipality_admin"),
+    "catalogue:staff_service_reset": (("wohnsitz-anmelden",), "municipality_admin"),
+    "catalogue:staff_online_service_list": ((), "municipality_admin"),
+    "catalogue:staff_online_service_toggle": ((1,), "municipality_admin"),
+    "catalogue:staff_import_list": ((), "municipality_admin"),
+    "catalogue:staff_import_detail": ((1,), "municipality_admin"),
 }
 
 

@@ -21,7 +21,7 @@ def xzufi_url():
     body = messages.full_message()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - name given by http.server
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "application/xml")
             self.send_header("Content-Length", str(len(body)))

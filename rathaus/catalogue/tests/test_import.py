@@ -229,3 +229,8 @@ def test_services_of_one_municipality_never_reach_another(esslingen, musterhause
 )
 def test_region_keys_cover_the_municipalities_below_them(region, covered):
     assert region_contains(region, "081160019019") is covered
+
+
+def test_a_service_never_gets_a_slug_that_names_a_page(esslingen):
+    created = services.service_create(municipality=esslingen, values={"name": "Suche"})
+    assert created.slug == "suche-2"
