@@ -7,12 +7,15 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from conftest import PASSWORD, TOTP_SECRET, _staff
+from rathaus.accounts.models import StaffMembership
 from rathaus.catalogue import services as catalogue_services
 from rathaus.catalogue.models import Service, Topic
 from rathaus.catalogue.search import service_index
 from rathaus.catalogue.tests import messages
 
 from .conftest import assert_accessible
+from .test_account_journeys import current_totp_code, enter_second_factor, log_in_with_password, main_button
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +118,46 @@ def test_english_pages_show_english_names_and_mark_german_texts(page: Page, base
     page.goto(base_url + "/lebenslagen/")
     expect(page.locator("main")).to_contain_text("Moving house")
     assert_accessible(page)
+
+
+def test_an_administrator_edits_an_imported_service_and_imports_a_file(
+    page: Page, base_url: str, catalogue_live, tmp_path
+):
+    admin = _staff("admin@esslingen.example.org", catalogue_live, StaffMembership.Role.MUNICIPALITY_ADMIN, [])
+    log_in_with_password(page, base_url, admin.email, PASSWORD, check_accessibility=False)
+    enter_second_factor(page, base_url, current_totp_code(TOTP_SECRET))
+
+    page.goto(base_url + "/verwaltung/leistungen/")
+    expect(page.locator("main table")).to_contain_text("Wohnsitz anmelden")
+    assert_accessible(page)
+
+    page.locator("main table").get_by_role("link", name="Wohnsitz anmelden").click()
+    teaser = page.locator("#id_teaser")
+    teaser.fill("<p>Bitte innerhalb von zwei Wochen anmelden.</p>")
+    main_button(page, "Vorschau anzeigen").click()
+    expect(page.locator("main")).to_contain_text("Bitte innerhalb von zwei Wochen anmelden.")
+    assert_accessible(page)
+    main_button(page, "Speichern").click()
+    expect(page).to_have_url(base_url + "/verwaltung/leistungen/")
+    expect(page.locator("main table")).to_contain_text("lokal geändert")
+    assert_accessible(page)
+
+    page.goto(base_url + "/leistungen/wohnsitz-anmelden/")
+    expect(page.locator(".rathaus-lead")).to_have_text("Bitte innerhalb von zwei Wochen anmelden.")
+
+    page.goto(base_url + "/verwaltung/leistungen/online-dienste/")
+    assert_accessible(page)
+    page.locator("main").get_by_role("button", name=re.compile("^Ausschalten")).first.click()
+    expect(page.locator("main").get_by_role("button", name=re.compile("^Einschalten")).first).to_be_visible()
+
+    page.goto(base_url + "/verwaltung/leistungen/importe/")
+    assert_accessible(page)
+    upload = tmp_path / "katalog.xml"
+    upload.write_bytes(messages.full_message())
+    page.get_by_label("XZuFi-Datei").set_input_files(str(upload))
+    main_button(page, "Jetzt importieren").click()
+    expect(page.locator("main")).to_contain_text("L100003")
+    assert_accessible(page)
+    # The clerk's teaser survived the import.
+    page.goto(base_url + "/leistungen/wohnsitz-anmelden/")
+    expect(page.locator(".rathaus-lead")).to_have_text("Bitte innerhalb von zwei Wochen anmelden.")
