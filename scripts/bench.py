@@ -5,14 +5,20 @@ Creates a throwaway PostgreSQL database on 127.0.0.1, prepares it like a real in
 (DJANGO_ENV=production, database cache, demo municipalities, collected static files), starts
 gunicorn on a free local port and measures with wrk:
 
-  ceiling               GET /healthz        a trivial view through the whole middleware stack
-  start page            GET /               Esslingen's start page (host esslingen.localhost)
-  start page, rendered  GET /               the same, bypassing the anonymous page cache
-  login page            GET /konto/login/   the allauth login form
+  ceiling                       GET /healthz            a trivial view through the whole middleware stack
+  start page                    GET /                   Esslingen's start page (host esslingen.localhost)
+  start page, rendered          GET /                   the same, bypassing the anonymous page cache
+  service detail page           GET /leistungen/<slug>/ a service description of Esslingen's catalogue
+  service detail page, rendered GET /leistungen/<slug>/ the same, bypassing the anonymous page cache
+  login page                    GET /konto/login/       the allauth login form
 
-Prints req/s and p50/p95/p99 latencies per page, checks the targets (start page at least 50 % of
-the ceiling's req/s, p99 below 100 ms at 32 connections) and, unless --no-write, adds a dated
-section to docs/performance.md. Everything it starts is stopped and the database dropped at the
+Before the server starts, scripts/bench_search.py adds 10,000 generated services in a municipality of
+their own to the database and times the catalogue search over them (in process, no HTTP).
+
+Prints req/s and p50/p95/p99 latencies per page and the search timings, checks the targets (start
+page and service detail page at least 50 % of the ceiling's req/s, start page p99 below 100 ms at 32
+connections, search p95 below 20 ms) and, unless --no-write, adds a dated section to
+docs/performance.md. Everything it starts is stopped and the database dropped at the
 end, also on failure or Ctrl-C.
 
 Exit codes: 0 done (targets may have failed, unless --strict), 1 a target failed with --strict,
@@ -22,8 +28,11 @@ Standard library only; Django, gunicorn and psycopg run in subprocesses of the p
 """
 
 import argparse
+import dataclasses
 import datetime
+import html
 import http.client
+import json
 import os
 import platform
 import re
@@ -39,6 +48,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
+from typing import Any
 from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,9 +67,11 @@ GUNICORN_WORKER_CLASS = "sync"
 TARGET_CONNECTIONS = 32
 TARGET_SHARE_OF_CEILING = 0.50
 TARGET_P99_MS = 100.0
+TARGET_SEARCH_P95_MS = 20.0
 
 # Setup steps must finish in these many seconds, or the run fails.
 STEP_TIMEOUTS = {"migrate": 300, "createcachetable": 60, "load_demo_data": 120, "collectstatic": 300}
+SEARCH_BENCH_TIMEOUT = 900
 SERVER_START_TIMEOUT = 60
 SERVER_STOP_TIMEOUT = 15
 # Warn when the CPUs are busier than this before the run.
@@ -110,6 +122,11 @@ class Scenario:
     description: str
     cookie: str = ""  # sent with every request of this scenario
 
+    def resolve(self, values: dict[str, str]) -> "Scenario":
+        """The scenario with ``{slug}`` and ``{name}`` (HTML-escaped) filled in, known only once the data is loaded."""
+        escaped = {key: html.escape(value) for key, value in values.items()}
+        return dataclasses.replace(self, path=self.path.format(**values), expect=self.expect.format(**escaped))
+
 
 SCENARIOS = [
     Scenario("ceiling", "/healthz", "ok", "trivial Django view through the full middleware stack"),
@@ -118,6 +135,19 @@ SCENARIOS = [
         "start page, rendered",
         "/",
         "Esslingen am Neckar",
+        "the same page rendered every time: a (non-existent) session cookie bypasses the anonymous page cache",
+        cookie="sessionid=bench-no-such-session",
+    ),
+    Scenario(
+        "service detail page",
+        "/leistungen/{slug}/",
+        "{name}",
+        "the first published service of Esslingen's demo catalogue by slug, anonymous (as visitors get it)",
+    ),
+    Scenario(
+        "service detail page, rendered",
+        "/leistungen/{slug}/",
+        "{name}",
         "the same page rendered every time: a (non-existent) session cookie bypasses the anonymous page cache",
         cookie="sessionid=bench-no-such-session",
     ),
@@ -254,6 +284,27 @@ def _manage(python: str, env: dict[str, str], log_dir: Path, *args: str) -> None
     print(f" {time.monotonic() - started:.1f} s")
 
 
+def _search_benchmark(python: str, env: dict[str, str], log_dir: Path) -> dict[str, Any]:
+    """Run scripts/bench_search.py in the benchmark database; its last line of output is JSON."""
+    started = time.monotonic()
+    print("  scripts/bench_search.py (10,000 services, search timings) …", end="", flush=True)
+    argv = [python, str(BASE_DIR / "scripts" / "bench_search.py")]
+    result = _run(argv, env=env, timeout=SEARCH_BENCH_TIMEOUT)
+    (log_dir / "bench_search.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+    if result.returncode != 0:
+        print(" failed")
+        raise BenchError(f"bench_search.py failed (exit {result.returncode}):\n{_tail(result.stdout + result.stderr)}")
+    lines = result.stdout.strip().splitlines()
+    try:
+        search: dict[str, Any] = json.loads(lines[-1])
+        p95 = float(search["p95_ms"])
+    except (IndexError, ValueError, KeyError, TypeError) as error:
+        print(" failed")
+        raise BenchError(f"could not read bench_search.py's result:\n{_tail(result.stdout)}") from error
+    print(f" {time.monotonic() - started:.1f} s: {search['count']:,} queries, p95 {p95:.1f} ms")
+    return search
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((BIND_HOST, 0))
@@ -314,9 +365,9 @@ def _stop(server: subprocess.Popen[bytes]) -> None:
         pass
 
 
-def _precheck(port: int) -> None:
+def _precheck(port: int, scenarios: list[Scenario]) -> None:
     """Every page answers 200 with its own content: otherwise we would measure error pages."""
-    for scenario in SCENARIOS:
+    for scenario in scenarios:
         status, location, body = _fetch(port, scenario.path, scenario.cookie)
         if status != 200:
             where = f" (redirect to {location})" if location else ""
@@ -324,7 +375,7 @@ def _precheck(port: int) -> None:
         if scenario.expect not in body:
             raise BenchError(f"pre-check: GET {scenario.path} answered 200 but without {scenario.expect!r}")
         print(
-            f"  GET {scenario.path:<14} {'(cookie) ' if scenario.cookie else ''}200, {len(body.encode()):>6} bytes, contains {scenario.expect!r}"
+            f"  GET {scenario.path:<26} {'(cookie) ' if scenario.cookie else ''}200, {len(body.encode()):>6} bytes, contains {scenario.expect!r}"
         )
 
 
@@ -397,10 +448,60 @@ def results_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def check_targets(results: list[Result], options: Options) -> list[tuple[str, bool, str]]:
+_QUERY_KINDS = {
+    "word": 'single word ("Hund", "Genehmigung"; 20 % specialist words)',
+    "two words": 'two words ("Gewerbe Anmeldung")',
+    "prefix": 'prefix while typing ("Geneh")',
+    "word form": 'other word form ("anmelden", "Genehmigungen")',
+    "search term": 'search term ("Perso", "Kita")',
+    "typo": 'typo, trigram fallback ("Genehmigugn")',
+    "not in catalogue": 'word no service has ("Schwimmbad")',
+}
+
+
+def search_table(search: dict[str, Any]) -> str:
+    """Timings of ``service_ids_matching``: all queries, then per kind of query."""
+    lines = [
+        "| queries | count | p50 ms | p95 ms | p99 ms | max ms | with results |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    rows = [("**all**", search), *((_QUERY_KINDS.get(kind, kind), row) for kind, row in search["kinds"].items())]
+    for label, row in rows:
+        lines.append(
+            f"| {label} | {row['count']:,} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['p99_ms']:.1f} "
+            f"| {row['max_ms']:.1f} | {_percent(row['share_with_results'])} |"
+        )
+    return "\n".join(lines)
+
+
+def search_summary(search: dict[str, Any]) -> str:
+    typo = search["kinds"].get("typo", {})
+    return (
+        f"{search['services']:,} generated services in one municipality: `bulk_create` {search['create_seconds']:.1f} s, "
+        f"`services_index_bulk` {search['index_seconds']:.1f} s ({search['search_entries']:,} search entries, "
+        f"{search['vocabulary_words']:,} words of vocabulary), `VACUUM ANALYZE` {search['vacuum_seconds']:.1f} s. "
+        f"{search['count']:,} timed queries after {search['warmup']} warm-up queries; "
+        f"{typo.get('count', 0)} typos, {search['typo_corrected']} of them answered through the trigram fallback. "
+        f"EXPLAIN ANALYZE: the GIN indexes on the documents are {'used' if search['gin_index_used'] else 'NOT used'} "
+        f"for {_plan(search, 'typical')}, the trigram index on the vocabulary "
+        f"{'is used' if search['trigram_index_used'] else 'is not used'} for {_plan(search, 'typo')}; "
+        f"a word most texts contain: {_plan(search, 'broad')}."
+    )
+
+
+def _plan(search: dict[str, Any], name: str) -> str:
+    """How a query's statements read the search entries, e.g. '"Antrag" (Seq Scan, 5,481 rows, 24.1 ms)'."""
+    plan = search.get("plans", {}).get(name, {})
+    entries = "; then ".join(plan.get("entries", [])) or "no plan"
+    return f'"{plan.get("query", name)}" ({entries})'
+
+
+def check_targets(results: list[Result], search: dict[str, Any], options: Options) -> list[tuple[str, bool, str]]:
     by_name = {r.scenario.name: r for r in results}
-    ceiling, start = by_name["ceiling"], by_name["start page"]
+    ceiling, start, detail = by_name["ceiling"], by_name["start page"], by_name["service detail page"]
     share = start.rps / ceiling.rps if ceiling.rps else 0.0
+    detail_share = detail.rps / ceiling.rps if ceiling.rps else 0.0
+    search_p95 = float(search["p95_ms"])
     return [
         (
             f"start page req/s ≥ {_percent(TARGET_SHARE_OF_CEILING)} of ceiling",
@@ -408,6 +509,16 @@ def check_targets(results: list[Result], options: Options) -> list[tuple[str, bo
             _percent(share),
         ),
         (f"start page p99 < {TARGET_P99_MS:.0f} ms", start.p99_ms < TARGET_P99_MS, f"{start.p99_ms:.1f} ms"),
+        (
+            f"service detail req/s ≥ {_percent(TARGET_SHARE_OF_CEILING)} of ceiling",
+            detail_share >= TARGET_SHARE_OF_CEILING,
+            _percent(detail_share),
+        ),
+        (
+            f"catalogue search p95 < {TARGET_SEARCH_P95_MS:.0f} ms ({search['services']:,} services, PostgreSQL)",
+            search_p95 < TARGET_SEARCH_P95_MS,
+            f"{search_p95:.1f} ms",
+        ),
     ]
 
 
@@ -482,7 +593,7 @@ def machine_facts(python: str, pg_version: str) -> dict[str, str]:
 
 
 def method_section(facts: dict[str, str], options: Options) -> str:
-    scenarios = "\n".join(f"| {s.name} | `GET {s.path}` | {s.description} |" for s in SCENARIOS)
+    scenarios = "\n".join(f"| {s.name} | `GET {s.path.format(slug='<slug>')}` | {s.description} |" for s in SCENARIOS)
     return f"""{DOC_METHOD_START}
 ## Method
 
@@ -495,10 +606,12 @@ end to end on the machine it runs on:
    `SECURE_SSL_REDIRECT=false` and no `REDIS_URL` (so the cache is the `rathaus_cache` database table, as
    in a production installation without Redis) it runs `migrate`, `createcachetable`, `load_demo_data`
    (without demo accounts) and `collectstatic --noinput` (into `staticfiles/`, the fixed `STATIC_ROOT`).
-3. It starts `gunicorn config.wsgi:application --workers {GUNICORN_WORKERS} --worker-class {GUNICORN_WORKER_CLASS}
+3. It runs `scripts/bench_search.py` in the same environment (see "Catalogue search" below), which also
+   names the service of the detail page scenarios: Esslingen's first published service by slug.
+4. It starts `gunicorn config.wsgi:application --workers {GUNICORN_WORKERS} --worker-class {GUNICORN_WORKER_CLASS}
    --bind 127.0.0.1:<free port>` and waits for `/healthz`.
-4. It checks that every page answers 200 with its own content for the host `{SITE_HOST}` (the start page
-   must show Esslingen), then, per scenario, runs wrk for {options.warmup} s to warm up and
+5. It checks that every page answers 200 with its own content for the host `{SITE_HOST}` (the start page
+   must show Esslingen, the detail page the service's name), then, per scenario, runs wrk for {options.warmup} s to warm up and
    `wrk -t{options.threads} -c{options.connections} -d{options.duration}s --latency -H "Host: {SITE_HOST}"` to measure.
    req/s is wrk's "Requests/sec"; p50, p95 and p99 come from wrk's latency histogram through a `done()`
    Lua hook, because wrk prints no p95. Any response outside 2xx/3xx makes the run fail.
@@ -510,9 +623,24 @@ end to end on the machine it runs on:
 The ceiling is the most a page can reach in this setup: everything except the page's own work
 (the municipality middleware lets probe paths through without looking up the host name).
 
-**Targets** at {TARGET_CONNECTIONS} connections: the start page reaches at least {_percent(TARGET_SHARE_OF_CEILING)} of the
-ceiling's req/s, with p99 below {TARGET_P99_MS:.0f} ms. The script prints PASS or FAIL per target and exits 0
-either way, unless `--strict`. Flags: `--duration`, `--connections`, `--threads`, `--warmup`,
+**Catalogue search.** `scripts/bench_search.py` creates the municipality Benchstadt with 10,000 generated
+services: German names from administrative actions, subjects and qualifiers ("Parkausweis beantragen
+für Anwohnerinnen und Anwohner", "Genehmigung für Sondernutzung"), teasers, short and full texts,
+prerequisites, documents and procedures from sentence templates with a long tail of 2,700 specialist
+compounds, and search terms per subject ("Perso", "Kita"); the same for the same seed. It saves them
+with `bulk_create`, indexes them with `search.services_index_bulk` and runs `VACUUM ANALYZE` on the
+search tables (as autovacuum would after such an import). Then, after 50 warm-up queries, it times
+2,000 calls of `search.service_ids_matching(municipality=…, query=…, language="de")` in process with
+`time.perf_counter` (normalising the words in Python plus the database round trips; no HTTP, no
+rendering): a quarter single words, a fifth two words, prefixes as typed, other word forms, search
+terms, 10 % typos (one letter swapped, left out, doubled or replaced inside a word: the trigram
+fallback) and 5 % words that no service has. Percentiles are nearest-rank. The script also runs
+`EXPLAIN ANALYZE` on a typical query and a typo query and reports whether the GIN indexes are used.
+
+**Targets** at {TARGET_CONNECTIONS} connections: the start page and the service detail page reach at least
+{_percent(TARGET_SHARE_OF_CEILING)} of the ceiling's req/s, the start page with p99 below {TARGET_P99_MS:.0f} ms; the catalogue
+search answers with p95 below {TARGET_SEARCH_P95_MS:.0f} ms over 10,000 services on PostgreSQL. The script prints PASS or
+FAIL per target and exits 0 either way, unless `--strict`. Flags: `--duration`, `--connections`, `--threads`, `--warmup`,
 `--gunicorn-threads N` (gthread instead of sync workers, for comparisons), `--no-write` (leave this file
 alone).
 
@@ -526,7 +654,11 @@ gunicorn {facts["gunicorn"]}, wrk {facts["wrk"]}.
 
 
 def result_section(
-    results: list[Result], targets: list[tuple[str, bool, str]], facts: dict[str, str], options: Options
+    results: list[Result],
+    search: dict[str, Any],
+    targets: list[tuple[str, bool, str]],
+    facts: dict[str, str],
+    options: Options,
 ) -> str:
     stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     target_lines = "\n".join(f"- {line.replace('  ', ': ', 1)}" for line in targets_text(targets, options))
@@ -541,7 +673,10 @@ def result_section(
         f"Django {facts['django']}, PostgreSQL {facts['postgresql']}; gunicorn {facts['gunicorn']} with "
         f"{options.gunicorn_summary()}; {options.wrk_summary()}; commit {facts['commit']}; "
         f"CPUs {facts.get('busy', 'unknown')} busy before the run.\n\n"
-        f"{results_table(results)}\n\n{target_lines}\n" + ("\n".join(notes) + "\n" if notes else "")
+        f"{results_table(results)}\n\n"
+        f"Catalogue search ({search['services']:,} services, PostgreSQL):\n\n{search_table(search)}\n\n"
+        f"{search_summary(search)}\n\n"
+        f"{target_lines}\n" + ("\n".join(notes) + "\n" if notes else "")
     )
 
 
@@ -574,7 +709,7 @@ def update_doc(existing: str | None, method: str, result: str) -> str:
 # --- main -------------------------------------------------------------------------------------------------------
 
 
-def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result], dict[str, str]]:
+def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result], dict[str, Any], dict[str, str]]:
     database = f"rathaus_bench_{os.getpid()}"
     server: subprocess.Popen[bytes] | None = None
     created = False
@@ -588,6 +723,13 @@ def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result]
         _manage(python, env, work_dir, "createcachetable")
         _manage(python, env, work_dir, "load_demo_data")
         _manage(python, env, work_dir, "collectstatic", "--noinput", "-v0")
+        search = _search_benchmark(python, env, work_dir)
+        service = search.get("esslingen_service")
+        if not service or not service.get("slug"):
+            raise BenchError(
+                "Esslingen has no published service after load_demo_data: no page for the detail scenarios"
+            )
+        scenarios = [scenario.resolve({"slug": service["slug"], "name": service["name"]}) for scenario in SCENARIOS]
 
         port = _free_port()
         argv = _gunicorn_command(python, port, options)
@@ -598,12 +740,12 @@ def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result]
                 argv, cwd=BASE_DIR, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
             )
         _wait_until_up(server, port, log)
-        _precheck(port)
+        _precheck(port, scenarios)
 
         lua = work_dir / "percentiles.lua"
         lua.write_text(WRK_LUA, encoding="utf-8")
         results = []
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             url = f"http://{BIND_HOST}:{port}{scenario.path}"
             print(
                 f"{scenario.name}: {options.warmup} s warm-up, {options.duration} s measurement …", end="", flush=True
@@ -627,7 +769,7 @@ def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result]
             results.append(result)
             if server.poll() is not None:
                 raise BenchError(f"gunicorn exited during {scenario.name}:\n{_tail(log.read_text(errors='replace'))}")
-        return results, machine_facts(python, pg_version)
+        return results, search, machine_facts(python, pg_version)
     finally:
         # A second Ctrl-C or SIGTERM must not leave gunicorn running or the database behind.
         previous_handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -704,9 +846,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: the CPUs were {_percent(busy)} busy before the run; other work will lower the numbers")
     work_dir = Path(tempfile.mkdtemp(prefix="rathaus-bench-"))
     budget = len(SCENARIOS) * (options.warmup + options.duration)
-    print(f"Rathaus benchmark: {options.gunicorn_summary()}, {options.wrk_summary()} (about {budget} s of load)")
+    print(
+        f"Rathaus benchmark: {options.gunicorn_summary()}, {options.wrk_summary()} "
+        f"(about {budget} s of load, after about a minute of setup and search timings)"
+    )
     try:
-        results, facts = measure(options, python, work_dir)
+        results, search, facts = measure(options, python, work_dir)
     except BenchError as error:
         print(f"\nbench: FAILED: {error}\nlogs: {work_dir}", file=sys.stderr)
         return 2
@@ -716,15 +861,21 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work_dir, ignore_errors=True)
     facts["busy"] = _percent(busy) if busy is not None else "unknown"
 
-    targets = check_targets(results, options)
+    targets = check_targets(results, search, options)
     print()
     print(results_table(results))
+    print()
+    print(f"Catalogue search ({search['services']:,} services, PostgreSQL):")
+    print(search_table(search))
+    print()
+    print(search_summary(search))
     print()
     print("\n".join(targets_text(targets, options)))
     if options.write:
         DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
         existing = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else None
-        updated = update_doc(existing, method_section(facts, options), result_section(results, targets, facts, options))
+        section = result_section(results, search, targets, facts, options)
+        updated = update_doc(existing, method_section(facts, options), section)
         DOC_PATH.write_text(updated, encoding="utf-8")
         print(f"\nwrote {DOC_PATH.relative_to(BASE_DIR)}")
     return 1 if options.strict and not all(ok for _label, ok, _value in targets) else 0
