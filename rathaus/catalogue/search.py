@@ -150,7 +150,7 @@ def _match_postgresql(municipality_id: int, language: str, alternatives: list[li
                  entry.service_id
         LIMIT %s
     """  # noqa: S608 - only placeholders are interpolated
-    params: list[object] = [municipality_id, language]
+    params: list[int | str] = [municipality_id, language]
     for name_query, body_query in zip(name_queries, body_queries, strict=True):
         params += [name_query, body_query]
     params += [" & ".join(f"({query})" for query in name_queries), " | ".join(name_queries), limit]
