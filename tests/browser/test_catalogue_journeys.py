@@ -118,6 +118,12 @@ def test_english_pages_show_english_names_and_mark_german_texts(page: Page, base
     page.goto(base_url + "/lebenslagen/")
     expect(page.locator("main")).to_contain_text("Moving house")
     assert_accessible(page)
+    page.goto(base_url + "/lebenslagen/umzug/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Moving house")
+    assert_accessible(page)
+    page.goto(base_url + "/sprache/de/?weiter=/lebenslagen/umzug/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Umzug")
+    assert_accessible(page)
 
 
 def test_an_administrator_edits_an_imported_service_and_imports_a_file(
