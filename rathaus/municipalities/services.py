@@ -53,9 +53,24 @@ def _save_fields(
 
 
 def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> OrganisationalUnit:
-    """Change an office's public contact data; unknown fields are refused."""
+    """Change an office's public contact data; unknown fields are refused.
+
+    For an office that came from a catalogue import, fields that now differ from the imported
+    value become local overrides, so the next import keeps them.
+    """
     with transaction.atomic():
-        _save_fields(unit, UNIT_CONTACT_FIELDS, values)
+        if unit.is_imported:
+            overrides = set(unit.local_overrides)
+            for field, value in values.items():
+                if field in unit.imported_values and unit.imported_values[field] != value:
+                    overrides.add(field)
+                elif field in unit.imported_values:
+                    overrides.discard(field)
+            unit.local_overrides = sorted(overrides)
+            values = {**values, "local_overrides": unit.local_overrides}
+            _save_fields(unit, (*UNIT_CONTACT_FIELDS, "local_overrides"), values)
+        else:
+            _save_fields(unit, UNIT_CONTACT_FIELDS, values)
         transaction.on_commit(forget_cached_pages)
     return unit
 

@@ -234,3 +234,20 @@ def test_region_keys_cover_the_municipalities_below_them(region, covered):
 def test_a_service_never_gets_a_slug_that_names_a_page(esslingen):
     created = services.service_create(municipality=esslingen, values={"name": "Suche"})
     assert created.slug == "suche-2"
+
+
+def test_an_office_phone_changed_by_staff_survives_the_next_import(esslingen):
+    from rathaus.municipalities.services import unit_update_contact
+
+    _import(esslingen, messages.full_message())
+    office = OrganisationalUnit.objects.get(municipality=esslingen, source_id="O200001")
+    unit_update_contact(unit=office, phone="+49 711 3512-2000")
+
+    changed = messages.full_message().replace(b"+49 711 3512-0", b"+49 711 3512-9")
+    run = _import(esslingen, changed.replace(b"Esslingen-Mitte", b"Esslingen Mitte"))
+
+    office.refresh_from_db()
+    assert office.name == "Bürgeramt Esslingen Mitte"
+    assert office.phone == "+49 711 3512-2000"
+    assert office.local_overrides == ["phone"]
+    assert "phone" in next(detail for detail in run.details if detail["id"] == "O200001")["reason"]
