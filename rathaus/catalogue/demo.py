@@ -15,25 +15,9 @@ from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
 from .models import OnlineService, Service, Topic
 from .search import service_index
+from .xzufi import TEXT_FIELDS
 
 DATA_FILE = Path(__file__).resolve().parent / "demo_data" / "esslingen_services.json"
-_TEXT_FIELDS = (
-    "name",
-    "teaser",
-    "short_text",
-    "full_text",
-    "prerequisites",
-    "required_documents",
-    "procedure",
-    "fees",
-    "deadlines",
-    "processing_time",
-    "legal_basis",
-    "legal_remedy",
-    "forms",
-    "further_information",
-    "hints",
-)
 
 
 def _amount(value: str | None) -> Decimal | None:
@@ -73,7 +57,7 @@ def load_catalogue(municipality: Municipality, data_file: Path = DATA_FILE) -> i
     units = {unit.slug: unit for unit in OrganisationalUnit.objects.filter(municipality=municipality)}
     for entry in data["services"]:
         values: dict[str, Any] = {}
-        for field in _TEXT_FIELDS:
+        for field in TEXT_FIELDS:
             values[field] = entry.get(f"{field}_de", "") or ""
             values[f"{field}_en"] = entry.get(f"{field}_en", "") or ""
         values.update(

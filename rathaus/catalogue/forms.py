@@ -1,4 +1,4 @@
-"""Forms of the catalogue's back office: service descriptions, the import feed and uploads."""
+"""Forms of the catalogue: the public search, and the back office's service descriptions, feed and uploads."""
 
 from typing import Any
 
@@ -165,3 +165,21 @@ class CatalogueUploadForm(forms.Form):
                 params={"limit": xzufi.MAX_MESSAGE_BYTES // 2**20},
             )
         return upload
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Was möchten Sie erledigen?"),
+        max_length=200,
+        help_text=_("Zum Beispiel „Personalausweis“, „Umzug“ oder „Hund anmelden“."),
+        error_messages={
+            "required": _("Bitte geben Sie einen Suchbegriff ein."),
+            "max_length": _("Bitte fassen Sie sich kürzer: höchstens %(limit_value)d Zeichen."),
+        },
+    )
+
+    def clean_q(self) -> str:
+        query: str = self.cleaned_data["q"].replace("\x00", " ").strip()
+        if not query:
+            raise forms.ValidationError(_("Bitte geben Sie einen Suchbegriff ein."), code="required")
+        return query

@@ -154,10 +154,7 @@ def catalogue_export(*, municipality: Municipality, include_imported: bool = Fal
     units: dict[int, tuple[OrganisationalUnit, list[tuple[str, list[str]]]]] = {}
     online_services: dict[int, tuple[OnlineService, list[tuple[str, list[str]]]]] = {}
     for service in services.order_by("name"):
-        values = {
-            name: getattr(service, name)
-            for name in xzufi.TEXT_FIELDS + tuple(f"{name}_en" for name in xzufi.TEXT_FIELDS)
-        }
+        values = {name: getattr(service, name) for name in xzufi.ALL_TEXT_FIELDS}
         values.update(
             leika_key=service.leika_key,
             service_type=service.service_type,
@@ -178,10 +175,7 @@ def catalogue_export(*, municipality: Municipality, include_imported: bool = Fal
     offices = [
         {
             "source_id": unit.source_id or f"{municipality.ars}-O-{unit.slug}",
-            "values": {
-                name: getattr(unit, name)
-                for name in ("name", "street", "postal_code", "city", "phone", "email", "website")
-            },
+            "values": {name: getattr(unit, name) for name in xzufi.OFFICE_FIELDS},
             "responsibilities": responsibilities,
         }
         for unit, responsibilities in units.values()
@@ -189,7 +183,7 @@ def catalogue_export(*, municipality: Municipality, include_imported: bool = Fal
     online = [
         {
             "source_id": online_service.source_id or f"{municipality.ars}-D-{online_service.pk}",
-            "values": {name: getattr(online_service, name) for name in ("name", "name_en", "url", "trust_level")},
+            "values": {name: getattr(online_service, name) for name in xzufi.ONLINE_SERVICE_FIELDS},
             "responsibilities": responsibilities,
         }
         for online_service, responsibilities in online_services.values()

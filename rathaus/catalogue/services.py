@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from rathaus.municipalities.models import ImportedRecord, Municipality, OrganisationalUnit
+from rathaus.municipalities.models import ImportedRecord, Municipality, OrganisationalUnit, as_imported_value
 from rathaus.municipalities.page_cache import forget_cached_pages
 
 from . import xzufi
@@ -22,8 +22,7 @@ from .models import CatalogueFeed, ImportRun, OnlineService, Service
 from .search import service_index
 
 SERVICE_IMPORTED_FIELDS = (
-    *xzufi.TEXT_FIELDS,
-    *(f"{name}_en" for name in xzufi.TEXT_FIELDS),
+    *xzufi.ALL_TEXT_FIELDS,
     "leika_key",
     "service_type",
     "written_form_required",
@@ -33,7 +32,6 @@ SERVICE_IMPORTED_FIELDS = (
     "valid_regions",
 )
 SERVICE_EDITABLE_FIELDS = (*SERVICE_IMPORTED_FIELDS, "is_published", "appointment_available")
-OFFICE_IMPORTED_FIELDS = ("name", "street", "postal_code", "city", "phone", "email", "website")
 
 
 class CatalogueImportError(Exception):
@@ -119,10 +117,7 @@ def _record_run(
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        name: (str(value) if value is not None and not isinstance(value, str | bool | list) else value)
-        for name, value in values.items()
-    }
+    return {name: as_imported_value(value) for name, value in values.items()}
 
 
 # Path segments that already mean something under /leistungen/ and /verwaltung/leistungen/.
@@ -156,13 +151,17 @@ def _upsert(
     values: dict[str, Any],
     fields: tuple[str, ...],
     now: datetime,
+    note: str = "",
 ) -> str | None:
-    """Create or update ``instance`` inside a savepoint; returns the outcome, or None if skipped."""
+    """Create or update ``instance`` inside a savepoint; returns the outcome, or None if skipped.
+
+    ``note`` is added to the summary's reason (languages or services that were left out).
+    """
     values = _jsonable(values)
     name = str(values.get("name", ""))
     is_new = instance.pk is None
     if not is_new and instance.imported_values == values:
-        summary.add(kind, source_id, name, "unverändert")
+        summary.add(kind, source_id, name, "unverändert", note)
         return "unverändert"
     try:
         with transaction.atomic():
@@ -175,8 +174,8 @@ def _upsert(
         return None
     outcome = "neu" if is_new else "geändert"
     overridden = [field_name for field_name in instance.local_overrides if field_name in values]
-    reason = _("Lokal geändert und beibehalten: %(fields)s") % {"fields": ", ".join(overridden)} if overridden else ""
-    summary.add(kind, source_id, name, outcome, reason)
+    kept = _("Lokal geändert und beibehalten: %(fields)s") % {"fields": ", ".join(overridden)} if overridden else ""
+    summary.add(kind, source_id, name, outcome, " ".join(part for part in (kept, note) if part))
     return outcome
 
 
@@ -193,14 +192,12 @@ def _apply(municipality: Municipality, message: xzufi.Message, summary: _Summary
     }
     for record in message.services:
         _import_service(municipality, record, services, summary, now)
-    for office in message.offices:
-        responsibilities = office.responsibilities + message.transferred_responsibilities.get(office.source_id, [])
-        _import_office(municipality, office, responsibilities, services, summary, now)
-    for online_service in message.online_services:
-        responsibilities = online_service.responsibilities + message.transferred_responsibilities.get(
-            online_service.source_id, []
+    linked_records: list[xzufi.OfficeRecord | xzufi.OnlineServiceRecord] = [*message.offices, *message.online_services]
+    for linked_record in linked_records:
+        responsibilities = linked_record.responsibilities + message.transferred_responsibilities.get(
+            linked_record.source_id, []
         )
-        _import_online_service(municipality, online_service, responsibilities, services, summary, now)
+        _import_linked_record(municipality, linked_record, responsibilities, services, summary, now)
     for kind, source_id in message.deleted:
         _apply_deletion(municipality, kind, source_id, summary)
 
@@ -232,33 +229,23 @@ def _import_service(
             slug=_unique_slug(Service.objects.filter(municipality=municipality), name, 120),
         )
     values = {**record.values, "valid_regions": record.valid_regions}
-    outcome = _upsert(summary, "leistung", record.source_id, service, values, SERVICE_IMPORTED_FIELDS, now)
+    note = (
+        _("Sprachen nicht übernommen: %(languages)s.") % {"languages": ", ".join(sorted(record.skipped_languages))}
+        if record.skipped_languages
+        else ""
+    )
+    outcome = _upsert(summary, "leistung", record.source_id, service, values, SERVICE_IMPORTED_FIELDS, now, note)
     if outcome is None:
         return
     services[record.source_id] = service
-    if record.skipped_languages:
-        summary.details[-1]["reason"] = " ".join(
-            filter(
-                None,
-                [
-                    summary.details[-1]["reason"],
-                    _("Sprachen nicht übernommen: %(languages)s.")
-                    % {"languages": ", ".join(sorted(record.skipped_languages))},
-                ],
-            )
-        )
     if outcome != "unverändert":
         service_index(service=service)
 
 
 def _linked_services(
-    municipality: Municipality,
-    kind: str,
-    source_id: str,
-    responsibilities: list[xzufi.Responsibility],
-    services: dict[str, Service],
+    municipality: Municipality, responsibilities: list[xzufi.Responsibility], services: dict[str, Service]
 ) -> tuple[list[Service], list[str], str]:
-    """Services this office or online service is responsible for here, ids not found, and a refusal reason."""
+    """Services an office or online service is responsible for here, ids not found, and a refusal reason."""
     relevant = [item for item in responsibilities if _applies_here(item.regions, municipality)]
     if responsibilities and not relevant:
         regions = sorted({region for item in responsibilities for region in item.regions})
@@ -277,74 +264,40 @@ def _relink(instance: OrganisationalUnit | OnlineService, linked: list[Service])
     manager.add(*(wanted - current))
 
 
-def _import_office(
+def _import_linked_record(
     municipality: Municipality,
-    record: xzufi.OfficeRecord,
+    record: xzufi.OfficeRecord | xzufi.OnlineServiceRecord,
     responsibilities: list[xzufi.Responsibility],
     services: dict[str, Service],
     summary: _Summary,
     now: datetime,
 ) -> None:
-    linked, missing, refusal = _linked_services(
-        municipality, "organisationseinheit", record.source_id, responsibilities, services
-    )
+    """Import an office or an online service and link it to the services it is responsible for here."""
+    is_office = isinstance(record, xzufi.OfficeRecord)
+    kind = "organisationseinheit" if is_office else "onlinedienst"
+    linked, missing, refusal = _linked_services(municipality, responsibilities, services)
     if refusal:
-        summary.add("organisationseinheit", record.source_id, record.values["name"], "übersprungen", refusal)
+        summary.add(kind, record.source_id, record.values["name"], "übersprungen", refusal)
         return
-    unit = OrganisationalUnit.objects.filter(municipality=municipality, source_id=record.source_id).first()
-    if unit is None:
-        unit = OrganisationalUnit(
+    instance: OrganisationalUnit | OnlineService | None
+    fields: tuple[str, ...]
+    if is_office:
+        instance = OrganisationalUnit.objects.filter(municipality=municipality, source_id=record.source_id).first()
+        instance = instance or OrganisationalUnit(
             municipality=municipality,
             source_id=record.source_id,
             slug=_unique_slug(OrganisationalUnit.objects.filter(municipality=municipality), record.values["name"], 50),
         )
+        fields = xzufi.OFFICE_FIELDS
+    else:
+        instance = OnlineService.objects.filter(municipality=municipality, source_id=record.source_id).first()
+        instance = instance or OnlineService(municipality=municipality, source_id=record.source_id)
+        fields = xzufi.ONLINE_SERVICE_FIELDS
     values = {**record.values, "services": sorted(service.source_id for service in linked)}
-    outcome = _upsert(summary, "organisationseinheit", record.source_id, unit, values, OFFICE_IMPORTED_FIELDS, now)
-    if outcome is None:
-        return
-    if missing:
-        summary.details[-1]["reason"] = _("Unbekannte Leistungen nicht verknüpft: %(ids)s.") % {
-            "ids": ", ".join(missing)
-        }
-    if outcome != "unverändert":
-        _relink(unit, linked)
-
-
-def _import_online_service(
-    municipality: Municipality,
-    record: xzufi.OnlineServiceRecord,
-    responsibilities: list[xzufi.Responsibility],
-    services: dict[str, Service],
-    summary: _Summary,
-    now: datetime,
-) -> None:
-    linked, missing, refusal = _linked_services(
-        municipality, "onlinedienst", record.source_id, responsibilities, services
-    )
-    if refusal:
-        summary.add("onlinedienst", record.source_id, record.values["name"], "übersprungen", refusal)
-        return
-    online_service = OnlineService.objects.filter(municipality=municipality, source_id=record.source_id).first()
-    if online_service is None:
-        online_service = OnlineService(municipality=municipality, source_id=record.source_id)
-    values = {**record.values, "services": sorted(service.source_id for service in linked)}
-    outcome = _upsert(
-        summary,
-        "onlinedienst",
-        record.source_id,
-        online_service,
-        values,
-        ("name", "name_en", "url", "trust_level"),
-        now,
-    )
-    if outcome is None:
-        return
-    if missing:
-        summary.details[-1]["reason"] = _("Unbekannte Leistungen nicht verknüpft: %(ids)s.") % {
-            "ids": ", ".join(missing)
-        }
-    if outcome != "unverändert":
-        _relink(online_service, linked)
+    note = _("Unbekannte Leistungen nicht verknüpft: %(ids)s.") % {"ids": ", ".join(missing)} if missing else ""
+    outcome = _upsert(summary, kind, record.source_id, instance, values, fields, now, note)
+    if outcome not in (None, "unverändert"):
+        _relink(instance, linked)
 
 
 def _apply_deletion(municipality: Municipality, kind: str, source_id: str, summary: _Summary) -> None:
@@ -392,14 +345,7 @@ def service_update(*, service: Service, values: dict[str, Any]) -> Service:
             setattr(service, name, value)
         service.full_clean()
         if service.is_imported:
-            imported = service.imported_values
-            overrides = set(service.local_overrides)
-            for name in set(values) & set(SERVICE_IMPORTED_FIELDS):
-                if _jsonable({name: getattr(service, name)})[name] == imported.get(name):
-                    overrides.discard(name)
-                else:
-                    overrides.add(name)
-            service.local_overrides = sorted(overrides)
+            service.mark_local_changes(values)
         service.save()
         service_index(service=service)
         transaction.on_commit(forget_cached_pages)

@@ -11,8 +11,8 @@ from rathaus.municipalities.page_cache import anonymous_page_cache
 from rathaus.municipalities.selectors import unit_opening_days
 
 from . import selectors
+from .forms import ServiceSearchForm
 from .models import Service, Topic
-from .public_forms import ServiceSearchForm
 
 # The description modules in reading order: anchor, heading, field. Documents and fees have
 # their own sections on the page.

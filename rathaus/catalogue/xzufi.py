@@ -49,6 +49,12 @@ TEXT_MODULES = {
 # Structured modules whose description (beschreibung) fills a text field.
 DESCRIBED_MODULES = {"modulKosten": "fees", "modulFrist": "deadlines", "modulBearbeitungsdauer": "processing_time"}
 TEXT_FIELDS = tuple(TEXT_MODULES.values()) + tuple(DESCRIBED_MODULES.values())
+# The same fields in every stored language: German without suffix, English with "_en".
+ALL_TEXT_FIELDS = TEXT_FIELDS + tuple(f"{name}_en" for name in TEXT_FIELDS)
+
+# Fields of offices and online services that a message carries.
+OFFICE_FIELDS = ("name", "street", "postal_code", "city", "phone", "email", "website")
+ONLINE_SERVICE_FIELDS = ("name", "name_en", "url", "trust_level")
 
 # Trust levels (vertrauensniveau): the import reads every code in use, the export writes one per level.
 TRUST_LEVEL_FROM_CODE = {
@@ -241,8 +247,7 @@ def _parse_service(element: etree._Element) -> ServiceRecord:
     if not source_id:
         raise ValueError(_("Die Leistung hat keine Kennung (id)."))
     skipped_languages: set[str] = set()
-    values: dict[str, Any] = dict.fromkeys(TEXT_FIELDS, "")
-    values.update({f"{name}_en": "" for name in TEXT_FIELDS})
+    values: dict[str, Any] = dict.fromkeys(ALL_TEXT_FIELDS, "")
     for module in _children(element, "modulText"):
         code = _code(_child(module, "leikaTextmodul"))
         base = TEXT_MODULES.get(code)

@@ -1,6 +1,7 @@
 """Municipalities (tenants) and their organisational units (offices)."""
 
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -38,6 +39,13 @@ def validate_accent_colour_contrast(colour: str) -> None:
 postal_code_validator = RegexValidator(r"^\d{5}$", _("Eine Postleitzahl hat genau 5 Ziffern."))
 
 
+def as_imported_value(value: object) -> object:
+    """``value`` as ``imported_values`` stores it (JSON: decimals and dates as text)."""
+    if value is None or isinstance(value, str | bool | int | list | dict):
+        return value
+    return str(value)
+
+
 class ImportedRecord(models.Model):
     """A record that may come from an outside catalogue (XZuFi) and may be edited locally.
 
@@ -57,6 +65,19 @@ class ImportedRecord(models.Model):
     @property
     def is_imported(self) -> bool:
         return bool(self.source_id)
+
+    def mark_local_changes(self, fields: Iterable[str]) -> None:
+        """After ``fields`` were changed: those now differing from the last import become local
+        overrides, those set back to the imported value stop being overrides."""
+        overrides = set(self.local_overrides)
+        for field in fields:
+            if field not in self.imported_values:
+                continue
+            if as_imported_value(getattr(self, field)) == self.imported_values[field]:
+                overrides.discard(field)
+            else:
+                overrides.add(field)
+        self.local_overrides = sorted(overrides)
 
 
 class Municipality(models.Model):

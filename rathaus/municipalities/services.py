@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from .models import Municipality, OrganisationalUnit
+from .models import ImportedRecord, Municipality, OrganisationalUnit
 from .page_cache import forget_cached_pages
 from .selectors import forget_cached_hosts
 
@@ -42,35 +42,28 @@ MUNICIPALITY_SETTINGS_FIELDS = (
 def _save_fields(
     instance: Municipality | OrganisationalUnit, allowed: tuple[str, ...], values: dict[str, object]
 ) -> None:
-    """Validate and store ``values`` on ``instance``; fields outside ``allowed`` are refused."""
+    """Validate and store ``values`` on ``instance``; fields outside ``allowed`` are refused.
+
+    On a record that came from a catalogue import, changed fields become local overrides, so the
+    next import keeps them.
+    """
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"Not editable here: {', '.join(sorted(unknown))}")
     for field, value in values.items():
         setattr(instance, field, value)
     instance.full_clean()
-    instance.save(update_fields=list(values))
+    update_fields = list(values)
+    if isinstance(instance, ImportedRecord) and instance.is_imported:
+        instance.mark_local_changes(values)
+        update_fields.append("local_overrides")
+    instance.save(update_fields=update_fields)
 
 
 def unit_update_contact(*, unit: OrganisationalUnit, **values: object) -> OrganisationalUnit:
-    """Change an office's public contact data; unknown fields are refused.
-
-    For an office that came from a catalogue import, fields that now differ from the imported
-    value become local overrides, so the next import keeps them.
-    """
+    """Change an office's public contact data; unknown fields are refused."""
     with transaction.atomic():
-        if unit.is_imported:
-            overrides = set(unit.local_overrides)
-            for field, value in values.items():
-                if field in unit.imported_values and unit.imported_values[field] != value:
-                    overrides.add(field)
-                elif field in unit.imported_values:
-                    overrides.discard(field)
-            unit.local_overrides = sorted(overrides)
-            values = {**values, "local_overrides": unit.local_overrides}
-            _save_fields(unit, (*UNIT_CONTACT_FIELDS, "local_overrides"), values)
-        else:
-            _save_fields(unit, UNIT_CONTACT_FIELDS, values)
+        _save_fields(unit, UNIT_CONTACT_FIELDS, values)
         transaction.on_commit(forget_cached_pages)
     return unit
 

@@ -6,26 +6,8 @@ from rest_framework import serializers
 from rathaus.municipalities.models import OrganisationalUnit
 
 from ..models import OnlineService, Service, Topic
+from ..xzufi import TEXT_FIELDS
 
-# Text modules of a service (XZuFi/LeiKa), each in German and English; the texts are sanitised HTML.
-TEXT_MODULE_FIELDS = [
-    "name",
-    "teaser",
-    "short_text",
-    "full_text",
-    "prerequisites",
-    "required_documents",
-    "procedure",
-    "fees",
-    "deadlines",
-    "processing_time",
-    "legal_basis",
-    "legal_remedy",
-    "forms",
-    "further_information",
-    "hints",
-    "responsible_note",
-]
 LANGUAGE_CHOICES = [("de", "Deutsch"), ("en", "Englisch")]
 MAX_QUERY_LENGTH = 200
 
@@ -128,7 +110,8 @@ class ServiceDetailSerializer(_PublicPageMixin, serializers.ModelSerializer):
         model = Service
         fields = [
             "slug",
-            *(name for field in TEXT_MODULE_FIELDS for name in (field, f"{field}_en")),
+            # Every text module in German and English; the texts are sanitised HTML.
+            *(name for field in TEXT_FIELDS for name in (field, f"{field}_en")),
             "fee_min",
             "fee_max",
             "synonyms",
