@@ -31,9 +31,12 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages the project needs: gettext compiles the translations.
+# Debian packages the project needs: gettext compiles the translations; Pango and fonts let
+# WeasyPrint render PDF receipts; libmagic recognises uploaded files by their content.
+SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 /usr/lib/x86_64-linux-gnu/libmagic.so.1 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 system-packages:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@ls $(SYSTEM_LIBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core; }
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

@@ -8,6 +8,7 @@ of another office, an office lead, a municipality administrator, and staff of th
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
+from django.utils import translation
 
 from rathaus.accounts.models import StaffMembership, User
 from rathaus.accounts.services import staff_membership_grant, user_create
@@ -159,3 +160,11 @@ def _fresh_cache():
     cache.clear()
     forget_cached_hosts()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _german_by_default():
+    """Each test starts in German: a request with the English cookie leaves English active in the thread."""
+    translation.activate("de")
+    yield
+    translation.activate("de")

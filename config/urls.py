@@ -27,6 +27,7 @@ def api_root(request: Request) -> Response:
             "services": reverse("api:service-list", request=request),
             "life_situations": reverse("api:life-situation-list", request=request),
             "search": reverse("api:service-search", request=request),
+            "form_definition_schema": reverse("api:form-definition-schema", request=request),
             "schema": reverse("api:schema", request=request),
             "documentation": reverse("api:docs", request=request),
         }
@@ -44,6 +45,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     ),
     path("", include("rathaus.municipalities.api.urls")),
     path("", include("rathaus.catalogue.api.urls")),
+    path("", include("rathaus.applications.api.urls")),
 ]
 
 urlpatterns = [
@@ -55,6 +57,7 @@ urlpatterns = [
     path("verwaltung/mitarbeitende/", include("rathaus.accounts.staff_urls")),
     path("plattform/admin/", admin.site.urls),
     path("", include("rathaus.catalogue.urls")),
+    path("", include("rathaus.applications.urls")),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),
 ]

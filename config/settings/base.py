@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "rathaus.municipalities",
     "rathaus.accounts",
     "rathaus.catalogue",
+    "rathaus.applications",
     "rathaus.portal",
 ]
 
@@ -232,6 +233,12 @@ RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY")
 RATHAUS_MUNICIPALITY_CACHE_SECONDS = env_int("RATHAUS_MUNICIPALITY_CACHE_SECONDS", 60)
 RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 60)
 RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
+# Online applications: how long a worker may hold a hand-off before another may retry it, and how
+# often the worker looks for submissions and hand-offs that a crash left behind.
+RATHAUS_HANDOFF_LEASE_SECONDS = env_int("RATHAUS_HANDOFF_LEASE_SECONDS", 300)
+RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS", 60)
+# An SMTP server that hangs must not outlast the hand-off lease (a second worker would send again).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 
 LOGGING: dict[str, Any] = {
     "version": 1,
@@ -246,5 +253,6 @@ LOGGING: dict[str, Any] = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from rathaus.applications.selectors import published_version_for_service
 from rathaus.municipalities.http import MunicipalityRequest
 from rathaus.municipalities.page_cache import anonymous_page_cache
 from rathaus.municipalities.selectors import unit_opening_days
@@ -73,7 +74,13 @@ def service_detail(request: MunicipalityRequest, slug: str) -> HttpResponse:
     ]
     topics = [topic for topic in service.topics.all() if topic.kind == Topic.Kind.LIFE_SITUATION]
     modules = [(anchor, heading, field) for anchor, heading, field in DETAIL_MODULES if getattr(service, field)]
-    context = {"service": service, "offices": offices, "topics": topics, "modules": modules}
+    context = {
+        "service": service,
+        "offices": offices,
+        "topics": topics,
+        "modules": modules,
+        "application": published_version_for_service(municipality=request.municipality, service=service),
+    }
     return render(request, "catalogue/service_detail.html", context)
 
 

@@ -416,6 +416,7 @@ def test_api_root_links_the_catalogue_endpoints(esslingen):
         "search",
         "schema",
         "documentation",
+        "form_definition_schema",
     }
     assert data["services"] == f"http://{ESSLINGEN_HOST}{reverse('api:service-list')}"
     assert data["life_situations"] == f"http://{ESSLINGEN_HOST}{reverse('api:life-situation-list')}"

@@ -40,4 +40,13 @@ def test_catalogue_of_offices_refuses_writes(method, citizens_office, municipali
 def test_api_root_lists_the_endpoints(esslingen):
     data = client_for(ESSLINGEN_HOST).get(reverse("api:root"), HTTP_ACCEPT="application/json").json()
 
-    assert {"municipality", "offices", "schema", "documentation", "services", "life_situations", "search"} == set(data)
+    assert {
+        "municipality",
+        "offices",
+        "schema",
+        "documentation",
+        "services",
+        "life_situations",
+        "search",
+        "form_definition_schema",
+    } == set(data)

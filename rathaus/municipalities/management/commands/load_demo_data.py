@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from rathaus.applications.demo import load_forms
 from rathaus.catalogue.demo import load_catalogue
 from rathaus.municipalities import demo
 
@@ -28,9 +29,10 @@ class Command(BaseCommand):
         municipalities = demo.load_municipalities()
         for municipality in municipalities:
             services = load_catalogue(municipality) if municipality.slug == "esslingen" else 0
+            forms = load_forms(municipality) if municipality.slug == "esslingen" else 0
             self.stdout.write(
                 f"{municipality.name}: {municipality.organisational_units.count()} Organisationseinheiten, "
-                f"{services} Leistungen, "
+                f"{services} Leistungen, {forms} Online-Anträge, "
                 f"Hosts {', '.join(municipality.host_names.values_list('name', flat=True))}"
             )
         if options["with_demo_accounts"]:

@@ -1,0 +1,135 @@
+"""Reads for online applications. Every selector takes the municipality explicitly."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from rathaus.accounts.models import User
+from rathaus.catalogue.models import Service
+from rathaus.municipalities.models import Municipality
+
+from .engine import answer_rows, fee_lines
+from .models import ApplicationForm, Draft, FormVersion, Handoff, Submission, Upload
+
+DATA_FORMAT = "rathaus-antrag/1"
+
+
+def published_version_for_service(*, municipality: Municipality, service: Service) -> FormVersion | None:
+    """The published form version of a service, if it has an online application."""
+    return (
+        FormVersion.objects.select_related("form__service", "form__responsible_unit")
+        .filter(
+            form__municipality=municipality,
+            form__service=service,
+            status=FormVersion.Status.PUBLISHED,
+        )
+        .first()
+    )
+
+
+def services_with_online_application(*, municipality: Municipality) -> set[int]:
+    """Ids of the services that can be applied for online here."""
+    return set(
+        FormVersion.objects.filter(form__municipality=municipality, status=FormVersion.Status.PUBLISHED).values_list(
+            "form__service_id", flat=True
+        )
+    )
+
+
+def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
+    return (
+        Draft.objects.select_related("version__form__service", "version__form__responsible_unit", "submission")
+        .filter(municipality=municipality, pk=draft_id)
+        .first()
+    )
+
+
+def draft_for_resume_token(*, municipality: Municipality, token_hash: str) -> Draft | None:
+    return Draft.objects.filter(municipality=municipality, resume_token_hash=token_hash).first()
+
+
+def draft_uploads(*, draft: Draft) -> QuerySet[Upload]:
+    return Upload.objects.filter(draft=draft, municipality_id=draft.municipality_id)
+
+
+def drafts_of_user(*, municipality: Municipality, user: User) -> QuerySet[Draft]:
+    return (
+        Draft.objects.select_related("version__form__service")
+        .filter(municipality=municipality, user=user, submission__isnull=True)
+        .order_by("-updated_at")
+    )
+
+
+def submissions_of_user(*, municipality: Municipality, user: User) -> QuerySet[Submission]:
+    return Submission.objects.select_related("version__form__service").filter(municipality=municipality, user=user)
+
+
+def submission_get(*, municipality: Municipality, submission_id: Any) -> Submission | None:
+    return (
+        Submission.objects.select_related("version__form__service", "version__form__responsible_unit", "municipality")
+        .filter(municipality=municipality, pk=submission_id)
+        .first()
+    )
+
+
+def upload_names(*, uploads: Any) -> dict[str, str]:
+    return {str(upload.pk): upload.file_name for upload in uploads}
+
+
+def submission_data(*, submission: Submission) -> dict[str, Any]:
+    """The machine-readable record of a submission: embedded in the receipt and sent on hand-off."""
+    version = submission.version
+    service = version.form.service
+    uploads = list(submission.uploads.all())
+    definition = version.definition
+    return {
+        "format": DATA_FORMAT,
+        "reference": submission.reference,
+        "submission_id": str(submission.pk),
+        "submitted_at": submission.submitted_at.isoformat(),
+        "channel": submission.channel,
+        "language": submission.language,
+        "municipality": {"slug": submission.municipality.slug, "ags": submission.municipality.ags},
+        "service": {"slug": service.slug, "name": service.name, "leika_key": service.leika_key},
+        "form": {"title": definition["title"], "version": version.number, "source": definition.get("source", {})},
+        "applicant_email": submission.email,
+        "answers": submission.answers,
+        "fees": [
+            {"label": line.label, "amount": str(line.amount), "quantity": line.quantity, "total": str(line.total)}
+            for line in fee_lines(definition, submission.answers)
+        ],
+        "fee_total": str(submission.fee_total),
+        "attachments": [
+            {
+                "id": str(upload.pk),
+                "field": upload.field_key,
+                "file_name": upload.file_name,
+                "content_type": upload.content_type,
+                "size": upload.size,
+                "sha256": upload.sha256,
+            }
+            for upload in uploads
+        ],
+    }
+
+
+def submission_answer_rows(*, submission: Submission) -> list[Any]:
+    names = upload_names(uploads=submission.uploads.all())
+    return answer_rows(submission.version.definition, submission.answers, submission.language, names)
+
+
+def forms_of_municipality(*, municipality: Municipality) -> QuerySet[ApplicationForm]:
+    return (
+        ApplicationForm.objects.select_related("service", "responsible_unit")
+        .prefetch_related("versions")
+        .filter(municipality=municipality)
+        .order_by("service__name")
+    )
+
+
+def handoffs_of_municipality(*, municipality: Municipality) -> QuerySet[Handoff]:
+    return (
+        Handoff.objects.select_related("submission__version__form__service")
+        .filter(submission__municipality=municipality)
+        .order_by("-created_at")
+    )

@@ -1,0 +1,417 @@
+"""Writes for online applications: forms and versions, drafts, uploads and the submission itself."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import holidays
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rathaus.accounts.models import User
+from rathaus.catalogue.models import Service
+from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.page_cache import forget_cached_pages
+from rathaus.municipalities.selectors import municipality_sender
+
+from .definition import definition_errors, iter_fields
+from .engine import answers_on_path, ends_in_exit, fee_lines, fee_total, journey
+from .fim import fim_parse
+from .models import ApplicationForm, Draft, FormVersion, ReferenceSequence, Submission, Upload
+
+if TYPE_CHECKING:
+    from .uploads import CheckedUpload
+
+# Forms and versions ---------------------------------------------------------------------------
+
+
+def _checked(definition: Any) -> dict[str, Any]:
+    errors = definition_errors(definition)
+    if errors:
+        raise ValidationError(errors)
+    return dict(definition)
+
+
+@transaction.atomic
+def form_create(
+    *,
+    municipality: Municipality,
+    service: Service,
+    definition: dict[str, Any],
+    origin: str = FormVersion.Origin.EDITOR,
+    notes: list[str] | None = None,
+    created_by: User | None = None,
+) -> ApplicationForm:
+    """Give a service an online application, starting with a draft version of the definition."""
+    if service.municipality_id != municipality.pk:
+        raise ValidationError(_("Die Leistung gehört nicht zu dieser Kommune."))
+    form, _created = ApplicationForm.objects.get_or_create(
+        service=service,
+        defaults={"municipality": municipality, "responsible_unit": service.responsible_units.first()},
+    )
+    form_draft_save(form=form, definition=definition, origin=origin, notes=notes, created_by=created_by)
+    return form
+
+
+def form_draft_save(
+    *,
+    form: ApplicationForm,
+    definition: dict[str, Any],
+    origin: str = FormVersion.Origin.EDITOR,
+    notes: list[str] | None = None,
+    created_by: User | None = None,
+) -> FormVersion:
+    """Store a definition as the form's draft version: the existing draft is changed, or a new one opened."""
+    definition = _checked(definition)
+    with transaction.atomic():
+        ApplicationForm.objects.select_for_update().get(pk=form.pk)
+        draft = form.versions.filter(status=FormVersion.Status.DRAFT).first()
+        if draft is not None:
+            draft.definition = definition
+            draft.origin = origin
+            if notes is not None:
+                draft.notes = notes
+            draft.save(update_fields=["definition", "origin", "notes"])
+            return draft
+        last = form.versions.order_by("-number").values_list("number", flat=True).first() or 0
+        return FormVersion.objects.create(
+            form=form,
+            number=last + 1,
+            definition=definition,
+            origin=origin,
+            notes=notes or [],
+            created_by=created_by,
+        )
+
+
+FORM_SETTINGS = (
+    "access",
+    "minimum_trust_level",
+    "resume_days",
+    "responsible_unit",
+    "handoff_backends",
+    "handoff_email",
+    "webhook_url",
+    "webhook_secret",
+)
+
+
+def form_settings_update(*, form: ApplicationForm, values: dict[str, Any]) -> ApplicationForm:
+    """Change who may apply and where submissions go; not versioned, so it applies to the published form at once."""
+    unknown = set(values) - set(FORM_SETTINGS)
+    if unknown:
+        raise ValueError(f"not a form setting: {sorted(unknown)}")
+    for name, value in values.items():
+        setattr(form, name, value)
+    form.save(update_fields=list(values))
+    return form
+
+
+def form_import_fim(*, municipality: Municipality, service: Service, data: bytes) -> FormVersion:
+    """Make a FIM XDatenfelder file the service's draft form; what could not be translated becomes notes."""
+    imported = fim_parse(data)
+    notes = [
+        _("Aus FIM %(schema)s (XDatenfelder %(version)s) übernommen.")
+        % {"schema": imported.schema_id, "version": imported.version}
+    ]
+    with transaction.atomic():
+        form = form_create(
+            municipality=municipality,
+            service=service,
+            definition=imported.definition,
+            origin=FormVersion.Origin.FIM,
+            notes=[*notes, *imported.notes],
+        )
+        return form.versions.get(status=FormVersion.Status.DRAFT)
+
+
+def form_publish(*, form: ApplicationForm) -> FormVersion:
+    """Publish the draft version; the previously published one is retired but kept for its submissions."""
+    with transaction.atomic():
+        ApplicationForm.objects.select_for_update().get(pk=form.pk)
+        draft = form.versions.filter(status=FormVersion.Status.DRAFT).first()
+        if draft is None:
+            raise ValidationError(_("Es gibt keinen Entwurf, der veröffentlicht werden könnte."))
+        _checked(draft.definition)
+        form.versions.filter(status=FormVersion.Status.PUBLISHED).update(status=FormVersion.Status.RETIRED)
+        draft.status = FormVersion.Status.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save(update_fields=["status", "published_at"])
+        # The service page now offers (or changes) its "Online beantragen" button.
+        transaction.on_commit(forget_cached_pages)
+        return draft
+
+
+# Drafts ---------------------------------------------------------------------------------------
+
+PREFILL_FROM_ACCOUNT = {
+    "given_name": "given_name",
+    "family_name": "family_name",
+    "email": "email",
+    "phone": "phone",
+    "street": "street",
+    "postal_code": "postal_code",
+    "city": "city",
+}
+
+
+def _prefill_value(source: str, user: User) -> Any:
+    if source == "date_of_birth":
+        return user.date_of_birth.isoformat() if user.date_of_birth else None
+    if source == "address":
+        if not (user.street or user.postal_code or user.city):
+            return None
+        # The account keeps street and number together; the form asks for them apart.
+        street, _space, number = user.street.rpartition(" ")
+        if not (number[:1].isdigit() and street):
+            street, number = user.street, ""
+        return {"street": street, "house_number": number, "postal_code": user.postal_code, "city": user.city}
+    return getattr(user, PREFILL_FROM_ACCOUNT[source]) or None
+
+
+def prefilled_answers(definition: dict[str, Any], user: User | None) -> dict[str, Any]:
+    """Answers taken once from the account; the citizen sees them and may change them."""
+    if user is None:
+        return {}
+    answers = {}
+    for page in definition["pages"]:
+        for field in page.get("fields", []):
+            if field.get("prefill"):
+                value = _prefill_value(field["prefill"], user)
+                if value is not None:
+                    answers[field["key"]] = value
+    return answers
+
+
+def draft_start(*, version: FormVersion, user: User | None) -> Draft:
+    """Open a new application on the published version, prefilled from the account."""
+    return Draft.objects.create(
+        municipality_id=version.form.municipality_id,
+        version=version,
+        user=user,
+        answers=prefilled_answers(version.definition, user),
+        expires_at=timezone.now() + timedelta(days=version.form.resume_days),
+    )
+
+
+def draft_save_page(
+    *,
+    draft: Draft,
+    page_key: str,
+    answers: dict[str, Any],
+    new_uploads: "dict[str, list[CheckedUpload]] | None" = None,
+    visited: bool = True,
+) -> Draft:
+    """Store the answers of one page, with its newly checked files, in one step."""
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().select_related("version__form").get(pk=draft.pk)
+        if Submission.objects.filter(draft=locked).exists():
+            return locked
+        answers = dict(answers)
+        for field_key, checked_files in (new_uploads or {}).items():
+            stored = [
+                str(upload_store(draft=locked, field_key=field_key, checked=checked).pk) for checked in checked_files
+            ]
+            # The page form stands in "neu:<n>" for files it checked but could not yet store.
+            kept = [
+                entry
+                for entry in answers.get(field_key) or locked.answers.get(field_key) or []
+                if not entry.startswith("neu:")
+            ]
+            answers[field_key] = kept + stored
+        locked.answers = {**locked.answers, **answers}
+        if visited and page_key not in locked.visited_pages:
+            locked.visited_pages = [*locked.visited_pages, page_key]
+        locked.expires_at = timezone.now() + timedelta(days=locked.version.form.resume_days)
+        locked.save(update_fields=["answers", "visited_pages", "expires_at", "updated_at"])
+        return locked
+
+
+def draft_discard(*, draft: Draft) -> None:
+    """Delete a draft the citizen no longer wants, with its files."""
+    with transaction.atomic():
+        uploads = list(Upload.objects.filter(draft=draft, submission__isnull=True))
+        for upload in uploads:
+            transaction.on_commit(partial(upload.file.delete, save=False))
+        Upload.objects.filter(pk__in=[upload.pk for upload in uploads]).delete()
+        Draft.objects.filter(pk=draft.pk, submission__isnull=True).delete()
+
+
+def resume_link_send(*, draft: Draft, email: str, resume_url: str) -> None:
+    """E-mail the link for continuing later.
+
+    Sent at once rather than by the worker: the link holds a secret that must not be stored.
+    """
+    municipality = draft.municipality
+    context = {
+        "municipality": municipality,
+        "service": draft.version.form.service,
+        "resume_url": resume_url,
+        "expires_at": draft.expires_at,
+        "resume_days": draft.version.form.resume_days,
+    }
+    send_mail(
+        subject=_("Ihr Antrag „%(service)s“: Link zum Fortsetzen") % {"service": draft.version.form.service.name},
+        message=render_to_string("applications/email/resume_link.txt", context),
+        from_email=municipality_sender(municipality=municipality),
+        recipient_list=[email],
+    )
+
+
+def resume_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def draft_issue_resume_token(*, draft: Draft, email: str) -> str:
+    """A new secret link for continuing later; an earlier link stops working."""
+    token = secrets.token_urlsafe(32)
+    Draft.objects.filter(pk=draft.pk).update(
+        resume_token_hash=resume_token_hash(token),
+        resume_email=email,
+        expires_at=timezone.now() + timedelta(days=draft.version.form.resume_days),
+    )
+    return token
+
+
+def draft_delete_expired(*, now: Any = None) -> int:
+    """Remove drafts nobody came back to, with their files."""
+    now = now or timezone.now()
+    expired = Draft.objects.filter(expires_at__lt=now, submission__isnull=True)
+    count = 0
+    for upload in Upload.objects.filter(draft__in=expired, submission__isnull=True):
+        upload.file.delete(save=False)
+        upload.delete()
+    count, _details = expired.delete()
+    return count
+
+
+# Uploads --------------------------------------------------------------------------------------
+
+
+def upload_store(*, draft: Draft, field_key: str, checked: "CheckedUpload") -> Upload:
+    """Keep a checked file for a draft."""
+    upload = Upload(
+        municipality_id=draft.municipality_id,
+        draft=draft,
+        field_key=field_key,
+        file_name=checked.file_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+    upload.file.save(checked.file_name, ContentFile(checked.content), save=False)
+    upload.save()
+    return upload
+
+
+def upload_remove(*, draft: Draft, upload_id: str, field_key: str) -> None:
+    """Take a file off a draft and out of its answer."""
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        upload = Upload.objects.filter(draft=locked, pk=upload_id, submission__isnull=True).first()
+        if upload is None:
+            return
+        current = locked.answers.get(field_key) or []
+        locked.answers = {**locked.answers, field_key: [entry for entry in current if entry != str(upload.pk)]}
+        locked.save(update_fields=["answers", "updated_at"])
+        transaction.on_commit(lambda: upload.file.delete(save=False))
+        upload.delete()
+
+
+# Submitting -----------------------------------------------------------------------------------
+
+
+def _next_reference(*, municipality: Municipality, year: int) -> str:
+    sequence, _created = ReferenceSequence.objects.get_or_create(municipality=municipality, year=year)
+    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
+    number = ReferenceSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
+    return f"{municipality.reference_prefix}-{year}-{number:06d}"
+
+
+def working_days_after(start: Any, days: int) -> Any:
+    """The date `days` working days after `start`, skipping weekends and Baden-Württemberg holidays."""
+    public_holidays = holidays.country_holidays("DE", subdiv="BW", years=range(start.year, start.year + 3))
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if current.weekday() < 5 and current not in public_holidays:
+            remaining -= 1
+    return current
+
+
+class SubmissionRefused(Exception):
+    """The draft cannot be submitted as it stands; the message says why, for the citizen."""
+
+
+def _file_keys(definition: dict[str, Any]) -> list[str]:
+    return [
+        field["key"]
+        for page in definition["pages"]
+        for field in iter_fields(page.get("fields", []))
+        if field["type"] == "file"
+    ]
+
+
+def application_submit(
+    *, draft: Draft, language: str, portal_url: str, channel: str = Submission.Channel.ONLINE
+) -> Submission:
+    """Submit a draft exactly once: a repeated call returns the submission made the first time."""
+    from .tasks import submission_process
+
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().select_related("version__form", "municipality").get(pk=draft.pk)
+        existing = Submission.objects.filter(draft=locked).first()
+        if existing is not None:
+            return existing
+        definition = locked.version.definition
+        path = journey(definition, locked.answers)
+        if ends_in_exit(path):
+            raise SubmissionRefused(_("Dieser Antrag kann mit Ihren Angaben nicht online gestellt werden."))
+        answers = answers_on_path(definition, locked.answers)
+        now = timezone.now()
+        processing_days = definition.get("processing_days")
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create(
+                    municipality=locked.municipality,
+                    version=locked.version,
+                    draft=locked,
+                    reference=_next_reference(municipality=locked.municipality, year=timezone.localdate(now).year),
+                    user=locked.user,
+                    email=_applicant_email(locked, answers),
+                    language=language,
+                    portal_url=portal_url,
+                    channel=channel,
+                    answers=answers,
+                    fee_total=fee_total(fee_lines(definition, answers)) or Decimal("0.00"),
+                    submitted_at=now,
+                    due_date=working_days_after(timezone.localdate(now), processing_days) if processing_days else None,
+                )
+        except IntegrityError:
+            # A concurrent request submitted the same draft first.
+            return Submission.objects.get(draft=locked)
+        kept_uploads = {upload_id for key in _file_keys(definition) for upload_id in answers.get(key) or []}
+        Upload.objects.filter(draft=locked, pk__in=kept_uploads).update(submission=submission)
+        submission_id = str(submission.pk)
+        transaction.on_commit(lambda: submission_process.enqueue(submission_id=submission_id))
+        return submission
+
+
+def _applicant_email(draft: Draft, answers: dict[str, Any]) -> str:
+    for page in draft.version.definition["pages"]:
+        for field in page.get("fields", []):
+            if field["type"] == "email" and field.get("prefill") == "email" and answers.get(field["key"]):
+                return str(answers[field["key"]])
+    if draft.user is not None:
+        return draft.user.email
+    return draft.resume_email

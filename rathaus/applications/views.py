@@ -1,0 +1,441 @@
+"""Citizen pages of online applications: start, one page per step, check answers, submit, confirmation."""
+
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rathaus.catalogue.models import Service
+from rathaus.catalogue.selectors import service_get
+from rathaus.municipalities.http import AuthenticatedRequest, MunicipalityRequest
+
+from . import selectors, services
+from .engine import (
+    answer_rows,
+    ends_in_exit,
+    fee_lines,
+    fee_total,
+    first_open_page,
+    journey,
+    localised_html,
+    page_position,
+)
+from .forms import DeclarationForm, PageForm, SaveForLaterForm
+from .models import ApplicationForm, Draft, Submission
+
+SESSION_DRAFTS = "application_drafts"
+SESSION_SUBMISSIONS = "application_submissions"
+CHECK_PAGE = "pruefen"
+TRUST_RANK = {"niedrig": 1, "substantiell": 2, "hoch": 3}
+
+
+def _remember(request: MunicipalityRequest, key: str, object_id: Any) -> None:
+    known = request.session.get(key, [])
+    if str(object_id) not in known:
+        # Keep the session small: the newest few are enough to come back to.
+        request.session[key] = [*known, str(object_id)][-20:]
+
+
+def _owned(request: MunicipalityRequest, owner_id: int | None, key: str, object_id: Any) -> bool:
+    if owner_id is not None:
+        return bool(request.user.is_authenticated and request.user.pk == owner_id)
+    return str(object_id) in request.session.get(key, [])
+
+
+def _draft_or_404(request: MunicipalityRequest, draft_id: UUID) -> Draft:
+    draft = selectors.draft_get(municipality=request.municipality, draft_id=draft_id)
+    if draft is None or not _owned(request, draft.user_id, SESSION_DRAFTS, draft.pk):
+        raise Http404
+    if draft.expires_at < timezone.now() and not hasattr(draft, "submission"):
+        raise Http404
+    return draft
+
+
+def _submission_or_404(request: MunicipalityRequest, submission_id: UUID) -> Submission:
+    submission = selectors.submission_get(municipality=request.municipality, submission_id=submission_id)
+    if submission is None or not _owned(request, submission.user_id, SESSION_SUBMISSIONS, submission.pk):
+        raise Http404
+    return submission
+
+
+def _page_url(draft: Draft, page_key: str) -> str:
+    return reverse("applications:page", args=[draft.pk, page_key])
+
+
+def _language() -> str:
+    return translation.get_language() or "de"
+
+
+def _form_context(draft: Draft) -> dict[str, Any]:
+    definition = draft.version.definition
+    language = _language()
+    return {
+        "draft": draft,
+        "service": draft.version.form.service,
+        "form_title": localised_html(definition["title"], language),
+    }
+
+
+# Start ----------------------------------------------------------------------------------------
+
+
+def _access_refusal(request: MunicipalityRequest, form: ApplicationForm) -> HttpResponse | None:
+    if form.access == ApplicationForm.Access.OPEN:
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if (
+        form.access == ApplicationForm.Access.TRUST_LEVEL
+        and TRUST_RANK[form.minimum_trust_level] > TRUST_RANK["niedrig"]
+    ):
+        # Accounts here are confirmed by e-mail only (trust level "niedrig"); higher levels need BundID.
+        return render(
+            request,
+            "applications/trust_level_refused.html",
+            {"form": form, "service": form.service, "level": form.get_minimum_trust_level_display()},
+            status=403,
+        )
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
+    try:
+        service = service_get(municipality=request.municipality, slug=slug)
+    except Service.DoesNotExist as error:
+        raise Http404 from error
+    version = selectors.published_version_for_service(municipality=request.municipality, service=service)
+    if version is None:
+        raise Http404
+    refusal = _access_refusal(request, version.form)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        draft = services.draft_start(version=version, user=user)  # type: ignore[arg-type]
+        if user is None:
+            _remember(request, SESSION_DRAFTS, draft.pk)
+        return redirect(_page_url(draft, journey(version.definition, draft.answers)[0]["key"]))
+    definition = version.definition
+    language = _language()
+    return render(
+        request,
+        "applications/start.html",
+        {
+            "service": service,
+            "version": version,
+            "form_title": localised_html(definition["title"], language),
+            "intro": localised_html(definition.get("intro"), language),
+            "page_count": len(definition["pages"]),
+            "fees": fee_lines(definition, {}),
+        },
+    )
+
+
+# One page -------------------------------------------------------------------------------------
+
+
+def _group_sizes(request: MunicipalityRequest, page: dict[str, Any]) -> dict[str, int]:
+    sizes = {}
+    for field in page.get("fields", []):
+        if field["type"] == "group":
+            try:
+                sizes[field["key"]] = int(request.POST.get(f"{field['key']}__count", ""))
+            except ValueError:
+                continue
+    return sizes
+
+
+def _store_page(draft: Draft, page_form: PageForm) -> Draft:
+    """Keep what the page form collected, with its newly checked files stored first."""
+    answers = dict(getattr(page_form, "page_answers", {}))
+    valid = not page_form.errors
+    if not valid:
+        # With errors, only files are kept (so nobody uploads twice); the rest is shown again as typed.
+        answers = {key: value for key, value in answers.items() if key in page_form.checked_uploads}
+    return services.draft_save_page(
+        draft=draft,
+        page_key=page_form.page["key"],
+        answers=answers,
+        new_uploads=page_form.checked_uploads,
+        visited=valid,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str) -> HttpResponse:
+    draft = _draft_or_404(request, draft_id)
+    if hasattr(draft, "submission"):
+        return redirect("applications:confirmation", draft.submission.pk)
+    definition = draft.version.definition
+    path = journey(definition, draft.answers)
+    position = page_position(path, page_key)
+    if position is None:
+        raise Http404
+    open_page = first_open_page(definition, draft.answers, draft.visited_pages)
+    if open_page is not None and position > page_position(path, open_page["key"]):  # type: ignore[operator]
+        return redirect(_page_url(draft, open_page["key"]))
+    page = path[position]
+    uploads = list(selectors.draft_uploads(draft=draft))
+    form_arguments = {"definition": definition, "page": page, "language": _language(), "uploads": uploads}
+    from_check = request.GET.get("zurueck") == CHECK_PAGE
+    if request.method == "POST" and page.get("kind") != "exit":
+        action = request.POST.get("aktion", "weiter")
+        page_form = PageForm(
+            answers=draft.answers,
+            group_sizes=_group_sizes(request, page),
+            data=request.POST,
+            files=request.FILES,
+            **form_arguments,
+        )
+        valid = page_form.is_valid()
+        if action.startswith(("hinzufuegen:", "entfernen:", "datei-entfernen:")) or action == "speichern":
+            return _page_action(request, draft, page_form, action)
+        draft = _store_page(draft, page_form)
+        if valid:
+            return redirect(_after_page(draft, page["key"], from_check))
+        page_form = PageForm(
+            answers=draft.answers,
+            group_sizes=_group_sizes(request, page),
+            data=request.POST,
+            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft))},
+        )
+        page_form.is_valid()
+    else:
+        page_form = PageForm(answers=draft.answers, **form_arguments)
+    back_url = (
+        _page_url(draft, path[position - 1]["key"])
+        if position
+        else reverse("applications:start", args=[draft.version.form.service.slug])
+    )
+    return render(
+        request,
+        "applications/page.html",
+        {
+            **_form_context(draft),
+            "page": page,
+            "page_title": localised_html(page["title"], _language()),
+            "page_intro": localised_html(page.get("intro"), _language()),
+            "form": page_form,
+            "step": position + 1,
+            # The check page counts as the last step.
+            "steps": len(path) + (0 if ends_in_exit(path) else 1),
+            "back_url": reverse("applications:check", args=[draft.pk]) if from_check else back_url,
+            "from_check": from_check,
+            "fees": fee_lines(definition, draft.answers),
+        },
+    )
+
+
+def _page_action(request: MunicipalityRequest, draft: Draft, page_form: PageForm, action: str) -> HttpResponse:
+    """Add or remove a group item, remove a file, or save for later: keep what was typed, stay on the page."""
+    page_key = page_form.page["key"]
+    answers = dict(page_form.page_answers)
+    anchor = ""
+    if action.startswith("datei-entfernen:"):
+        field_key, _separator, upload_id = action.removeprefix("datei-entfernen:").partition(":")
+        draft = _store_page(draft, page_form)
+        services.upload_remove(draft=draft, upload_id=upload_id, field_key=field_key)
+        return redirect(_page_url(draft, page_key) + f"#{field_key}")
+    if action.startswith("hinzufuegen:"):
+        group_key = action.removeprefix("hinzufuegen:")
+        items = list(answers.get(group_key) or [])
+        items.append({})
+        answers[group_key] = items
+        anchor = f"#{group_key}-{len(items)}"
+    elif action.startswith("entfernen:"):
+        group_key, _separator, index = action.removeprefix("entfernen:").partition(":")
+        items = list(answers.get(group_key) or [])
+        if index.isdigit() and int(index) < len(items):
+            del items[int(index)]
+        answers[group_key] = items
+        anchor = f"#{group_key}"
+    services.draft_save_page(
+        draft=draft, page_key=page_key, answers=answers, new_uploads=page_form.checked_uploads, visited=False
+    )
+    if action == "speichern":
+        return redirect("applications:save", draft.pk)
+    return redirect(_page_url(draft, page_key) + anchor)
+
+
+def _after_page(draft: Draft, page_key: str, from_check: bool) -> str:
+    definition = draft.version.definition
+    path = journey(definition, draft.answers)
+    open_page = first_open_page(definition, draft.answers, draft.visited_pages)
+    if from_check and open_page is None:
+        return reverse("applications:check", args=[draft.pk])
+    position = page_position(path, page_key)
+    if position is not None and position + 1 < len(path):
+        return _page_url(draft, path[position + 1]["key"])
+    if open_page is not None:
+        return _page_url(draft, open_page["key"])
+    return reverse("applications:check", args=[draft.pk])
+
+
+# Check and submit -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
+    draft = _draft_or_404(request, draft_id)
+    if hasattr(draft, "submission"):
+        return redirect("applications:confirmation", draft.submission.pk)
+    definition = draft.version.definition
+    open_page = first_open_page(definition, draft.answers, draft.visited_pages)
+    if open_page is not None:
+        return redirect(_page_url(draft, open_page["key"]))
+    path = journey(definition, draft.answers)
+    if ends_in_exit(path):
+        return redirect(_page_url(draft, path[-1]["key"]))
+    declaration_form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and declaration_form.is_valid():
+        try:
+            submission = services.application_submit(
+                draft=draft, language=_language(), portal_url=request.build_absolute_uri("/")
+            )
+        except services.SubmissionRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(_page_url(draft, path[-1]["key"]))
+        _remember(request, SESSION_SUBMISSIONS, submission.pk)
+        return redirect("applications:confirmation", submission.pk)
+    language = _language()
+    uploads = selectors.draft_uploads(draft=draft)
+    rows = answer_rows(definition, draft.answers, language, selectors.upload_names(uploads=uploads))
+    lines = fee_lines(definition, draft.answers)
+    pages = [
+        {
+            "key": page["key"],
+            "title": localised_html(page["title"], language),
+            "rows": [row for row in rows if row.page_key == page["key"]],
+        }
+        for page in path
+    ]
+    return render(
+        request,
+        "applications/check.html",
+        {
+            **_form_context(draft),
+            "pages": [page for page in pages if page["rows"]],
+            "form": declaration_form,
+            "declaration": localised_html(definition.get("declaration"), language)
+            or _("Ich versichere, dass meine Angaben richtig und vollständig sind."),
+            "fees": lines,
+            "fee_total": fee_total(lines),
+            "step": len(path) + 1,
+            "steps": len(path) + 1,
+            "back_url": _page_url(draft, path[-1]["key"]),
+        },
+    )
+
+
+@require_GET
+def submission_confirmation(request: MunicipalityRequest, submission_id: UUID) -> HttpResponse:
+    submission = _submission_or_404(request, submission_id)
+    definition = submission.version.definition
+    language = _language()
+    return render(
+        request,
+        "applications/confirmation.html",
+        {
+            "submission": submission,
+            "service": submission.version.form.service,
+            "form_title": localised_html(definition["title"], language),
+            "next_steps": localised_html(definition.get("next_steps"), language),
+            "office": submission.version.form.responsible_unit,
+        },
+    )
+
+
+@require_GET
+def submission_receipt(request: MunicipalityRequest, submission_id: UUID) -> HttpResponse | FileResponse:
+    submission = _submission_or_404(request, submission_id)
+    if not submission.receipt:
+        raise Http404
+    return FileResponse(
+        submission.receipt.open("rb"),
+        as_attachment=False,
+        filename=f"Empfangsbestaetigung-{submission.reference}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# Save for later and resume --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def application_save(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
+    draft = _draft_or_404(request, draft_id)
+    context = {**_form_context(draft), "resume_days": draft.version.form.resume_days}
+    if draft.user_id is not None:
+        return render(request, "applications/saved.html", context)
+    form = SaveForLaterForm(request.POST or None, initial={"email": draft.resume_email})
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        with transaction.atomic():
+            token = services.draft_issue_resume_token(draft=draft, email=email)
+        resume_url = request.build_absolute_uri(reverse("applications:resume", args=[token]))
+        services.resume_link_send(draft=draft, email=email, resume_url=resume_url)
+        return render(request, "applications/saved.html", {**context, "email": email})
+    return render(request, "applications/save.html", {**context, "form": form})
+
+
+def _continue(draft: Draft) -> HttpResponse:
+    open_page = first_open_page(draft.version.definition, draft.answers, draft.visited_pages)
+    if open_page is None:
+        return redirect("applications:check", draft.pk)
+    return redirect(_page_url(draft, open_page["key"]))
+
+
+@require_GET
+def application_continue(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
+    draft = _draft_or_404(request, draft_id)
+    if hasattr(draft, "submission"):
+        return redirect("applications:confirmation", draft.submission.pk)
+    return _continue(draft)
+
+
+@require_GET
+def application_resume(request: MunicipalityRequest, token: str) -> HttpResponse:
+    draft = selectors.draft_for_resume_token(
+        municipality=request.municipality, token_hash=services.resume_token_hash(token)
+    )
+    if draft is None or draft.expires_at < timezone.now() or hasattr(draft, "submission"):
+        return render(request, "applications/resume_invalid.html", status=404)
+    if draft.user_id is None:
+        _remember(request, SESSION_DRAFTS, draft.pk)
+    elif not (request.user.is_authenticated and request.user.pk == draft.user_id):
+        return redirect_to_login(request.get_full_path())
+    return _continue(draft)
+
+
+@require_POST
+def application_discard(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
+    draft = _draft_or_404(request, draft_id)
+    if not hasattr(draft, "submission"):
+        services.draft_discard(draft=draft)
+        messages.success(request, _("Der Antragsentwurf wurde gelöscht."))
+    if request.user.is_authenticated:
+        return redirect("applications:my_applications")
+    return HttpResponseRedirect(reverse("catalogue:service_detail", args=[draft.version.form.service.slug]))
+
+
+@require_GET
+@login_required
+def my_applications(request: AuthenticatedRequest) -> HttpResponse:
+    return render(
+        request,
+        "applications/my_applications.html",
+        {
+            "drafts": selectors.drafts_of_user(municipality=request.municipality, user=request.user),
+            "submissions": selectors.submissions_of_user(municipality=request.municipality, user=request.user),
+        },
+    )
