@@ -16,7 +16,7 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-.venv/bin/python manage.py db_worker --queue-name '*' --interval 1 &
+.venv/bin/python manage.py worker --queue-name '*' --interval 1 &
 pids+=($!)
 .venv/bin/python manage.py runserver 127.0.0.1:8000 &
 pids+=($!)

@@ -1,5 +1,9 @@
 """Test runs: fast hashing, mail kept in memory, tasks run at once."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .env import env_str
 
@@ -8,6 +12,12 @@ SECRET_KEY = "test-only-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than memory, so a worker process started by a test (test_worker_crash) sees the
+    # test database; one per test process, so parallel runs in the same tree do not share it.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"rathaus-test-{os.getpid()}.sqlite3")
+    }
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "")
 RATHAUS_MUNICIPALITY_CACHE_SECONDS = 0
 RATHAUS_PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,5 @@
+"""Built-in hand-off backends; importing this package registers them."""
+
+from . import email, webhook
+
+__all__ = ["email", "webhook"]

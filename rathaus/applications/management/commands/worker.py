@@ -1,0 +1,26 @@
+"""The background worker: django-tasks' db_worker, with the recovery pass of online applications queued first."""
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
+
+from rathaus.applications.processing import recovery_ensure_scheduled
+
+
+class Command(DatabaseWorkerCommand):
+    help = (
+        "Run the background worker for all queues. Queues the recurring recovery of online applications "
+        "unless it is already waiting; takes every option of db_worker."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        # Extending db_worker rather than calling it keeps every one of its options working as is;
+        # only the defaults change to what development and production both want.
+        super().add_arguments(parser)
+        parser.set_defaults(queue_name="*", interval=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if recovery_ensure_scheduled():
+            self.stdout.write("Wiederherstellungslauf für Online-Anträge eingeplant.")
+        super().handle(*args, **options)

@@ -1,0 +1,360 @@
+"""What happens after a submission, in the background: a chain of idempotent steps, then delivery with retries.
+
+Every step records on the database that it is done, so a task that runs twice (a retry, a crashed
+worker, the recovery pass) repeats nothing that already happened. Hand-off deliveries are claimed
+with a lease: only the holder delivers, and a lease left behind by a dead worker runs out.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from rathaus.municipalities.selectors import municipality_sender
+
+from . import services
+from .engine import localise
+from .handoff import registry
+from .handoff.base import HandoffError
+from .models import Handoff, Submission
+
+if TYPE_CHECKING:
+    from django_tasks.base import Task
+
+logger = logging.getLogger(__name__)
+
+SUBMISSION_MAX_ATTEMPTS = 5
+SUBMISSION_FIRST_RETRY = timedelta(seconds=15)
+HANDOFF_MAX_ATTEMPTS = 8
+HANDOFF_FIRST_RETRY = timedelta(minutes=1)
+HANDOFF_LONGEST_WAIT = timedelta(hours=6)
+# Work the worker should long have picked up; older than this, it was lost (a process died).
+STALE_AFTER = timedelta(minutes=2)
+RECOVERY_BATCH = 200
+
+
+def handoff_lease() -> timedelta:
+    """How long a worker may take over one delivery before another may try again."""
+    return timedelta(seconds=settings.RATHAUS_HANDOFF_LEASE_SECONDS)
+
+
+def recovery_interval() -> timedelta:
+    return timedelta(seconds=settings.RATHAUS_RECOVERY_INTERVAL_SECONDS)
+
+
+def _enqueue_later(task: "Task[Any, Any]", run_after: datetime, **kwargs: Any) -> bool:
+    # Backends that run tasks at once (tests) cannot wait; there the recovery pass or a person retries.
+    if not task.get_backend().supports_defer:
+        return False
+    task.using(run_after=run_after).enqueue(**kwargs)
+    return True
+
+
+# The chain after submitting ----------------------------------------------------------------------
+
+
+def _submission_for_processing(submission_id: str) -> Submission | None:
+    return (
+        Submission.objects.select_related("municipality", "version__form__service", "version__form__responsible_unit")
+        .filter(pk=submission_id)
+        .first()
+    )
+
+
+def submission_process_steps(*, submission_id: str) -> None:
+    """Run whatever is still open after submitting: receipt, confirmation e-mail, hand-offs."""
+    submission = _submission_for_processing(submission_id)
+    if submission is None or submission.processed_at is not None:
+        return
+    submission_receipt_create(submission=submission)
+    submission_confirmation_send(submission=submission)
+    submission_handoffs_create(submission=submission)
+
+
+def submission_receipt_create(*, submission: Submission) -> bool:
+    """Render the PDF receipt and keep it as ``<reference>.pdf``, unless the submission has one."""
+    if submission.receipt:
+        return False
+    from .receipt import receipt_render
+
+    pdf = receipt_render(submission=submission)
+    field_file = submission.receipt
+    name = field_file.field.generate_filename(submission, f"{submission.reference}.pdf")
+    stored_name = field_file.storage.save(name, ContentFile(pdf))
+    now = timezone.now()
+    # Two runs at once may both render; the first to record its file wins, the other removes its copy.
+    recorded = Submission.objects.filter(pk=submission.pk, receipt="").update(
+        receipt=stored_name, receipt_created_at=now
+    )
+    if not recorded:
+        field_file.storage.delete(stored_name)
+        submission.refresh_from_db(fields=["receipt", "receipt_created_at"])
+        return False
+    submission.receipt.name = stored_name
+    submission.receipt_created_at = now
+    return True
+
+
+def confirmation_url(submission: Submission) -> str:
+    """The link in the confirmation e-mail: the submission's page on the portal."""
+    return submission.portal_url.rstrip("/") + reverse("applications:confirmation", args=[submission.pk])
+
+
+def _confirmation_message(submission: Submission) -> EmailMessage:
+    definition = submission.version.definition
+    with translation.override(submission.language):
+        next_steps = localise(definition.get("next_steps"), submission.language)[0]
+        body = render_to_string(
+            "applications/email/submission_confirmation.txt",
+            {
+                "submission": submission,
+                "service": submission.version.form.service,
+                "next_steps": next_steps,
+                "confirmation_url": confirmation_url(submission),
+            },
+        )
+        message = EmailMessage(
+            subject=_("Ihr Antrag %(reference)s ist eingegangen") % {"reference": submission.reference},
+            body=body,
+            from_email=municipality_sender(municipality=submission.municipality),
+            to=[submission.email],
+        )
+    if submission.receipt:
+        with submission.receipt.open("rb") as receipt:
+            message.attach(f"{submission.reference}.pdf", receipt.read(), "application/pdf")
+    return message
+
+
+def submission_confirmation_send(*, submission: Submission) -> bool:
+    """E-mail the applicant the confirmation with the receipt; never twice once a send succeeded."""
+    if not submission.email:
+        return False
+    now = timezone.now()
+    # Claim first, so two runs at once cannot both send; a failed send gives the claim back.
+    claimed = Submission.objects.filter(pk=submission.pk, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=now
+    )
+    if not claimed:
+        return False
+    try:
+        _confirmation_message(submission).send()
+    except Exception:
+        Submission.objects.filter(pk=submission.pk, confirmation_sent_at=now).update(confirmation_sent_at=None)
+        raise
+    submission.confirmation_sent_at = now
+    return True
+
+
+def _enqueue_deliveries(handoff_ids: list[str]) -> None:
+    from .tasks import handoff_deliver
+
+    for handoff_id in handoff_ids:
+        handoff_deliver.enqueue(handoff_id=handoff_id)
+
+
+def submission_handoffs_create(*, submission: Submission) -> list[str]:
+    """Open one hand-off per backend of the form, mark the submission processed and queue the deliveries."""
+    with transaction.atomic():
+        locked = Submission.objects.select_for_update().select_related("version__form").get(pk=submission.pk)
+        if locked.processed_at is not None:
+            return []
+        now = timezone.now()
+        for backend_key in registry.keys_for(locked.version.form.handoff_backends):
+            Handoff.objects.get_or_create(submission=locked, backend=backend_key, defaults={"next_attempt_at": now})
+        pending = [
+            str(handoff_id)
+            for handoff_id in Handoff.objects.filter(submission=locked, state=Handoff.State.PENDING).values_list(
+                "pk", flat=True
+            )
+        ]
+        locked.processed_at = now
+        locked.save(update_fields=["processed_at"])
+        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+    submission.processed_at = now
+    return pending
+
+
+def submission_retry_schedule(*, submission_id: str, attempt: int) -> bool:
+    """Queue the next run of a failed processing chain with a growing pause; after the last, recovery takes over."""
+    from .tasks import submission_process
+
+    if attempt >= SUBMISSION_MAX_ATTEMPTS:
+        return False
+    run_after = timezone.now() + SUBMISSION_FIRST_RETRY * 2 ** (attempt - 1)
+    return _enqueue_later(submission_process, run_after, submission_id=submission_id, attempt=attempt + 1)
+
+
+# Delivery of hand-offs ---------------------------------------------------------------------------
+
+
+def handoff_retry_delay(attempts: int) -> timedelta:
+    """The pause after the ``attempts``-th failed try: 1, 2, 4, … minutes, at most six hours."""
+    return min(HANDOFF_FIRST_RETRY * 2 ** max(attempts - 1, 0), HANDOFF_LONGEST_WAIT)
+
+
+def _handoff_claim(handoff_id: str, now: datetime) -> bool:
+    claimable = (
+        Handoff.objects.filter(pk=handoff_id, state=Handoff.State.PENDING)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    )
+    return bool(claimable.update(lease_until=now + handoff_lease(), attempts=F("attempts") + 1))
+
+
+def _handoff_record_failure(handoff: Handoff, reason: str) -> str:
+    from .tasks import handoff_deliver
+
+    now = timezone.now()
+    if handoff.attempts >= HANDOFF_MAX_ATTEMPTS:
+        state, next_attempt_at = Handoff.State.FAILED, None
+    else:
+        state, next_attempt_at = Handoff.State.PENDING, now + handoff_retry_delay(handoff.attempts)
+    Handoff.objects.filter(pk=handoff.pk, state=Handoff.State.PENDING).update(
+        state=state, next_attempt_at=next_attempt_at, lease_until=None, last_error=reason[:2000]
+    )
+    if next_attempt_at is not None:
+        _enqueue_later(handoff_deliver, next_attempt_at, handoff_id=str(handoff.pk))
+    return str(state)
+
+
+def handoff_attempt(*, handoff_id: str) -> str | None:
+    """Try one delivery of a due hand-off nobody else holds; returns its new state, or None if not ours."""
+    if not _handoff_claim(handoff_id, timezone.now()):
+        return None
+    handoff = Handoff.objects.select_related(
+        "submission__municipality",
+        "submission__version__form__service",
+        "submission__version__form__responsible_unit",
+    ).get(pk=handoff_id)
+    submission = handoff.submission
+    try:
+        backend = registry.get(handoff.backend)
+    except KeyError:
+        Handoff.objects.filter(pk=handoff.pk).update(
+            state=Handoff.State.FAILED,
+            lease_until=None,
+            next_attempt_at=None,
+            last_error=_("Unbekannter Übergabeweg „%(key)s“.") % {"key": handoff.backend},
+        )
+        return str(Handoff.State.FAILED)
+    try:
+        problems = backend.check_configuration(submission.version.form)
+        if problems:
+            raise HandoffError(" ".join(problems))
+        backend.deliver(submission, handoff)
+    except HandoffError as error:
+        return _handoff_record_failure(handoff, str(error))
+    except Exception as error:
+        # A fault in a backend must not keep the lease until it runs out; count it as a failed try.
+        logger.exception("Hand-off %s through %s failed unexpectedly", handoff.pk, handoff.backend)
+        return _handoff_record_failure(handoff, f"{type(error).__name__}: {error}")
+    Handoff.objects.filter(pk=handoff.pk, state=Handoff.State.PENDING).update(
+        state=Handoff.State.DELIVERED,
+        delivered_at=timezone.now(),
+        lease_until=None,
+        next_attempt_at=None,
+        last_error="",
+    )
+    return str(Handoff.State.DELIVERED)
+
+
+def handoff_resend(*, handoff: Handoff) -> bool:
+    """Send a failed or waiting hand-off again now, with a fresh count of attempts."""
+    from .tasks import handoff_deliver
+
+    with transaction.atomic():
+        # The lease stays: if a delivery is running right now, it finishes and the new task finds nothing to do.
+        reset = Handoff.objects.filter(pk=handoff.pk, state__in=[Handoff.State.PENDING, Handoff.State.FAILED]).update(
+            state=Handoff.State.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+        if reset:
+            handoff_id = str(handoff.pk)
+            transaction.on_commit(lambda: handoff_deliver.enqueue(handoff_id=handoff_id))
+    return bool(reset)
+
+
+# Recovery ----------------------------------------------------------------------------------------
+
+
+def applications_recover_run(*, now: datetime | None = None) -> dict[str, int]:
+    """Queue again what a crashed process left behind, and delete expired drafts."""
+    from .tasks import handoff_deliver, submission_process
+
+    now = now or timezone.now()
+    stale = now - STALE_AFTER
+    submission_ids = list(
+        Submission.objects.filter(processed_at__isnull=True, submitted_at__lt=stale)
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:RECOVERY_BATCH]
+    )
+    for submission_id in submission_ids:
+        # One run without retries of its own: the next recovery pass is the retry.
+        submission_process.enqueue(submission_id=str(submission_id), attempt=SUBMISSION_MAX_ATTEMPTS)
+    lost_handoffs = Handoff.objects.filter(state=Handoff.State.PENDING).filter(
+        # A lease that ran out: the worker died while delivering.
+        Q(lease_until__lt=now)
+        # Due for a while and nobody took it: the queued task was lost.
+        | Q(lease_until__isnull=True, next_attempt_at__lt=stale)
+        | Q(lease_until__isnull=True, next_attempt_at__isnull=True, created_at__lt=stale)
+    )
+    handoff_ids = list(lost_handoffs.order_by("created_at").values_list("pk", flat=True)[:RECOVERY_BATCH])
+    for handoff_id in handoff_ids:
+        handoff_deliver.enqueue(handoff_id=str(handoff_id))
+    drafts = services.draft_delete_expired(now=now)
+    if submission_ids or handoff_ids:
+        logger.warning("Recovery queued %d submissions and %d hand-offs again", len(submission_ids), len(handoff_ids))
+    return {"submissions": len(submission_ids), "handoffs": len(handoff_ids), "drafts": drafts}
+
+
+def _recovery_waiting() -> bool:
+    from django_tasks import TaskResultStatus
+
+    from .tasks import applications_recover
+
+    backend = applications_recover.get_backend()
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover - the project always has the database backend
+        return False
+    if not isinstance(backend, DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        backend_name=backend.alias, task_path=applications_recover.module_path, status=TaskResultStatus.READY
+    ).exists()
+
+
+def _recovery_enqueue(run_after: datetime | None) -> bool:
+    from .tasks import applications_recover
+
+    if not applications_recover.get_backend().supports_defer:
+        # A backend that runs tasks at once would run the chain forever, right here.
+        return False
+    # A pass that finds another one waiting does not queue its own: two chains (two workers starting
+    # together) thus merge into one at their next pass.
+    if _recovery_waiting():
+        return False
+    if run_after is None:
+        applications_recover.enqueue()
+    else:
+        applications_recover.using(run_after=run_after).enqueue()
+    return True
+
+
+def recovery_ensure_scheduled() -> bool:
+    """Queue a recovery pass now unless one is already waiting; called when a worker starts."""
+    return _recovery_enqueue(run_after=None)
+
+
+def recovery_schedule_next() -> bool:
+    """Queue the next recovery pass after the interval, unless one is already waiting."""
+    return _recovery_enqueue(run_after=timezone.now() + recovery_interval())
