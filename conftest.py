@@ -163,6 +163,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _files_in_tmp_path(settings, tmp_path):
+    """Uploaded and generated files of a test go to its own temporary folder, never into the project."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(autouse=True)
 def _german_by_default():
     """Each test starts in German: a request with the English cookie leaves English active in the thread."""
     translation.activate("de")

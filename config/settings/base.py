@@ -123,6 +123,9 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Application attachments and receipts: never under MEDIA_ROOT (which the web server publishes);
+# only the portal's own views hand them out, after checking who asks.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -237,6 +240,11 @@ RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
 # often the worker looks for submissions and hand-offs that a crash left behind.
 RATHAUS_HANDOFF_LEASE_SECONDS = env_int("RATHAUS_HANDOFF_LEASE_SECONDS", 300)
 RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS", 60)
+# Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
+RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
+RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")
+# Webhook hand-offs go to https addresses on the public internet only; development may post to local receivers.
+RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # An SMTP server that hangs must not outlast the hand-off lease (a second worker would send again).
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
 

@@ -9,5 +9,7 @@ RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 0)
 SECRET_KEY = SECRET_KEY or "development-only-key-never-use-in-production"  # noqa: F405
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "esslingen")
 RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
+# Local test receivers for webhook hand-offs.
+RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", True)
 # Security keys need a secure origin; http://*.localhost counts only with this switch.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -21,6 +21,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "")
 RATHAUS_MUNICIPALITY_CACHE_SECONDS = 0
 RATHAUS_PAGE_CACHE_SECONDS = 0
+# The hand-off tests run their webhook receivers on 127.0.0.1.
+RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "confirm_email": False}  # type: ignore[dict-item]  # noqa: F405
 # Serve static files straight from the finders so browser tests see the real styles.
 WHITENOISE_USE_FINDERS = True

@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
+from .engine import condition_fields
+
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
 INPUT_TYPES_WITHOUT_ANSWER = {"info"}
 
@@ -25,6 +27,42 @@ def schema() -> dict[str, Any]:
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(schema())
+
+
+# Keys in the order a person reads them; PostgreSQL's jsonb does not keep the order they were written in.
+READING_ORDER = [
+    "schema_version",
+    "key",
+    "type",
+    "kind",
+    "title",
+    "label",
+    "value",
+    "intro",
+    "text",
+    "help",
+    "required",
+    "condition",
+    "when",
+    "goto",
+    "field",
+    "op",
+    "page",
+    "message",
+    "amount",
+    "per",
+]
+
+
+def in_reading_order(value: Any) -> Any:
+    """The definition with every object's keys in reading order (known keys first, the rest alphabetically)."""
+    if isinstance(value, list):
+        return [in_reading_order(entry) for entry in value]
+    if not isinstance(value, dict):
+        return value
+    rank = {key: position for position, key in enumerate(READING_ORDER)}
+    ordered = sorted(value, key=lambda key: (rank.get(key, len(rank)), key))
+    return {key: in_reading_order(value[key]) for key in ordered}
 
 
 def _where(path: Any) -> str:
@@ -48,21 +86,6 @@ def iter_fields(fields: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         yield field
         if field["type"] == "group":
             yield from field.get("fields", [])
-
-
-def _condition_fields(condition: dict[str, Any] | None) -> Iterator[str]:
-    if not condition:
-        return
-    for combinator in ("all", "any"):
-        for part in condition.get(combinator, []):
-            yield from _condition_fields(part)
-    if "not" in condition:
-        yield from _condition_fields(condition["not"])
-    if "field" in condition:
-        yield condition["field"]
-        value = condition.get("value")
-        if isinstance(value, dict) and "field" in value:
-            yield value["field"]
 
 
 def _reference_errors(definition: dict[str, Any]) -> Iterator[str]:
@@ -111,7 +134,7 @@ def _reference_errors(definition: dict[str, Any]) -> Iterator[str]:
         conditions = [page.get("condition")] + [branch["when"] for branch in page.get("next", [])]
         conditions += [field.get("condition") for field in iter_fields(page.get("fields", []))]
         for condition in conditions:
-            for key in _condition_fields(condition):
+            for key in condition_fields(condition):
                 if key not in known:
                     yield _("Eine Bedingung auf Seite „%(page)s“ nennt das unbekannte Feld „%(key)s“.") % {
                         "page": page["key"],
@@ -120,10 +143,10 @@ def _reference_errors(definition: dict[str, Any]) -> Iterator[str]:
     for rule in definition.get("rules", []):
         if rule["page"] not in page_index:
             yield _("Eine Regel nennt die unbekannte Seite „%(key)s“.") % {"key": rule["page"]}
-        for key in [*_condition_fields(rule["when"]), *([rule["field"]] if "field" in rule else [])]:
+        for key in [*condition_fields(rule["when"]), *([rule["field"]] if "field" in rule else [])]:
             if key not in known:
                 yield _("Eine Regel nennt das unbekannte Feld „%(key)s“.") % {"key": key}
     for fee in definition.get("fees", []):
-        for key in [*_condition_fields(fee.get("when")), *([fee["per"]] if "per" in fee else [])]:
+        for key in [*condition_fields(fee.get("when")), *([fee["per"]] if "per" in fee else [])]:
             if key not in known:
                 yield _("Eine Gebühr nennt das unbekannte Feld „%(key)s“.") % {"key": key}

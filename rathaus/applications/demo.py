@@ -13,7 +13,7 @@ from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality
 
 from .models import FormVersion
-from .services import form_create, form_publish
+from .services import form_create, form_publish, form_settings_update
 
 FORMS_FOLDER = Path(__file__).resolve().parent / "demo_data" / "forms"
 
@@ -33,8 +33,7 @@ def load_forms(municipality: Municipality) -> int:
                 municipality=municipality, service=service, definition=definition, origin=FormVersion.Origin.DEMO
             )
             if not form.handoff_backends:
-                form.handoff_backends = ["email"]
-                form.save(update_fields=["handoff_backends"])
+                form_settings_update(form=form, values={"handoff_backends": ["email"]})
             form_publish(form=form)
         loaded += 1
     return loaded

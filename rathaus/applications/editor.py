@@ -16,7 +16,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from .engine import condition_fields, localise
+from .definition import iter_fields
+from .engine import condition_fields, localise, page_position
 
 Definition = dict[str, Any]
 
@@ -100,10 +101,7 @@ def unique_key(base: str, taken: set[str]) -> str:
 
 
 def all_fields(page: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for field in page.get("fields", []):
-        yield field
-        if field["type"] == "group":
-            yield from field.get("fields", [])
+    return iter_fields(page.get("fields", []))
 
 
 def page_get(definition: Definition, page_key: str) -> dict[str, Any]:
@@ -123,10 +121,10 @@ def field_get(definition: Definition, page_key: str, field_key: str) -> dict[str
 
 
 def _page_position(definition: Definition, page_key: str) -> int:
-    for position, page in enumerate(definition["pages"]):
-        if page["key"] == page_key:
-            return position
-    raise EditRefused(_("Die Seite „%(key)s“ gibt es nicht.") % {"key": page_key})
+    position = page_position(definition["pages"], page_key)
+    if position is None:
+        raise EditRefused(_("Die Seite „%(key)s“ gibt es nicht.") % {"key": page_key})
+    return position
 
 
 def _field_position(page: dict[str, Any], field_key: str) -> int:

@@ -28,7 +28,7 @@ from rathaus.municipalities import selectors as municipality_selectors
 from rathaus.municipalities.http import StaffRequest
 
 from . import editor, editor_conditions, selectors, services
-from .definition import definition_errors
+from .definition import definition_errors, in_reading_order
 from .editor_forms import (
     TYPE_LABELS,
     FormCreateForm,
@@ -343,7 +343,7 @@ def form_export(request: StaffRequest, form_id: int) -> HttpResponse:
     if version is None:
         raise Http404
     response = HttpResponse(
-        json.dumps(version.definition, ensure_ascii=False, indent=2) + "\n",
+        json.dumps(in_reading_order(version.definition), ensure_ascii=False, indent=2) + "\n",
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{form.service.slug}-v{version.number}.json"'

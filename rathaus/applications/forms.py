@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from schwifty import IBAN
@@ -20,7 +21,7 @@ from schwifty.exceptions import SchwiftyException
 
 from .engine import condition_fields, condition_holds, localise, localised_html, rule_errors
 from .models import Upload
-from .uploads import KIND_LABELS, CheckedUpload, UploadRefused, upload_check
+from .uploads import KIND_LABELS, CheckedUpload, UploadRefused, upload_check, upload_check_size
 
 MAX_GROUP_ITEMS = 50
 DEFAULT_MAX_SIZE_MB = 10
@@ -122,7 +123,7 @@ def _choices(definition: dict[str, Any], language: str) -> list[tuple[str, Any]]
 def _help(definition: dict[str, Any], language: str, extra: str = "") -> Any:
     help_text = localised_html(definition.get("help"), language)
     if extra:
-        return f"{help_text} {extra}".strip() if help_text else extra
+        return format_html("{} {}", help_text, extra) if help_text else extra
     return help_text
 
 
@@ -341,7 +342,7 @@ class PageForm(forms.Form):
                     )
                     continue
                 field = build_field(member, self.language)
-                field.label = f"{item_label} {index + 1}: {field.label}"
+                field.label = format_html("{} {}: {}", item_label, index + 1, field.label)
                 self.fields[name] = field
                 self.initial[name] = _to_initial(member, item_answers.get(member["key"]))
                 names.append(name)
@@ -433,14 +434,17 @@ class PageForm(forms.Form):
         kept = [str(upload.pk) for upload in block["existing"]]
         new_files = self.files.getlist(key) if self.files else []
         checked = []
+        max_size_mb = definition.get("max_size_mb", DEFAULT_MAX_SIZE_MB)
         for uploaded in new_files:
             try:
+                # By its announced size first: an oversized file is never read into memory.
+                upload_check_size(name=uploaded.name or "", size=uploaded.size or 0, max_size_mb=max_size_mb)
                 checked.append(
                     upload_check(
                         name=uploaded.name or "",
                         data=uploaded.read(),
                         accept=definition.get("accept", DEFAULT_ACCEPT),
-                        max_size_mb=definition.get("max_size_mb", DEFAULT_MAX_SIZE_MB),
+                        max_size_mb=max_size_mb,
                     )
                 )
             except UploadRefused as refusal:

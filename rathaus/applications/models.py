@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
+from .storage import private_files
+
 
 class ApplicationForm(models.Model):
     """The online application of one service: who may use it and where submissions go."""
@@ -145,7 +147,7 @@ class Upload(models.Model):
         "Submission", on_delete=models.CASCADE, null=True, blank=True, related_name="uploads"
     )
     field_key = models.CharField(max_length=63)
-    file = models.FileField(upload_to=upload_path, max_length=300)
+    file = models.FileField(upload_to=upload_path, max_length=300, storage=private_files)
     file_name = models.CharField(max_length=120)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -193,7 +195,7 @@ class Submission(models.Model):
         related_name="submission",
         help_text=_("Ein Entwurf wird höchstens einmal eingereicht."),
     )
-    reference = models.CharField(_("Aktenzeichen"), max_length=30, unique=True)
+    reference = models.CharField(_("Aktenzeichen"), max_length=30)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
     )
@@ -205,7 +207,9 @@ class Submission(models.Model):
     fee_total = models.DecimalField(_("Gebühr"), max_digits=10, decimal_places=2, default=0)
     submitted_at = models.DateTimeField(_("eingereicht am"))
     due_date = models.DateField(_("voraussichtlich bearbeitet bis"), null=True, blank=True)
-    receipt = models.FileField(_("Empfangsbestätigung"), upload_to="applications/receipts/", blank=True)
+    receipt = models.FileField(
+        _("Empfangsbestätigung"), upload_to="applications/receipts/", blank=True, storage=private_files
+    )
     receipt_created_at = models.DateTimeField(null=True, blank=True)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     processed_at = models.DateTimeField(
@@ -217,6 +221,10 @@ class Submission(models.Model):
         verbose_name_plural = _("Eingereichte Anträge")
         ordering = ["-submitted_at"]
         indexes = [models.Index(fields=["processed_at", "submitted_at"], name="submission_processing")]
+        constraints = [
+            # Reference prefixes are chosen per municipality and need not differ between them.
+            models.UniqueConstraint(fields=["municipality", "reference"], name="unique_reference_per_municipality")
+        ]
 
     def __str__(self) -> str:
         return self.reference

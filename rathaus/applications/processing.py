@@ -6,6 +6,7 @@ with a lease: only the holder delivers, and a lease left behind by a dead worker
 """
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +77,10 @@ def submission_process_steps(*, submission_id: str) -> None:
     if submission is None or submission.processed_at is not None:
         return
     submission_receipt_create(submission=submission)
-    submission_confirmation_send(submission=submission)
+    # The office gets the application even if the applicant's address turns out to be wrong.
     submission_handoffs_create(submission=submission)
+    submission_confirmation_send(submission=submission)
+    submission_mark_processed(submission=submission)
 
 
 def submission_receipt_create(*, submission: Submission) -> bool:
@@ -147,6 +150,11 @@ def submission_confirmation_send(*, submission: Submission) -> bool:
         return False
     try:
         _confirmation_message(submission).send()
+    except smtplib.SMTPRecipientsRefused:
+        # The address itself is refused: trying again cannot help, and the office already has the application.
+        logger.warning("Confirmation of %s refused by the mail server for its recipient", submission.reference)
+        Submission.objects.filter(pk=submission.pk, confirmation_sent_at=now).update(confirmation_sent_at=None)
+        return False
     except Exception:
         Submission.objects.filter(pk=submission.pk, confirmation_sent_at=now).update(confirmation_sent_at=None)
         raise
@@ -162,25 +170,28 @@ def _enqueue_deliveries(handoff_ids: list[str]) -> None:
 
 
 def submission_handoffs_create(*, submission: Submission) -> list[str]:
-    """Open one hand-off per backend of the form, mark the submission processed and queue the deliveries."""
+    """Open one hand-off per backend of the form and queue the deliveries of those opened now."""
     with transaction.atomic():
         locked = Submission.objects.select_for_update().select_related("version__form").get(pk=submission.pk)
         if locked.processed_at is not None:
             return []
         now = timezone.now()
+        opened = []
         for backend_key in registry.keys_for(locked.version.form.handoff_backends):
-            Handoff.objects.get_or_create(submission=locked, backend=backend_key, defaults={"next_attempt_at": now})
-        pending = [
-            str(handoff_id)
-            for handoff_id in Handoff.objects.filter(submission=locked, state=Handoff.State.PENDING).values_list(
-                "pk", flat=True
+            handoff, created = Handoff.objects.get_or_create(
+                submission=locked, backend=backend_key, defaults={"next_attempt_at": now}
             )
-        ]
-        locked.processed_at = now
-        locked.save(update_fields=["processed_at"])
-        transaction.on_commit(lambda: _enqueue_deliveries(pending))
+            if created:
+                opened.append(str(handoff.pk))
+        # Hand-offs opened by an earlier, interrupted run are queued again by the recovery pass.
+        transaction.on_commit(lambda: _enqueue_deliveries(opened))
+    return opened
+
+
+def submission_mark_processed(*, submission: Submission) -> None:
+    now = timezone.now()
+    Submission.objects.filter(pk=submission.pk, processed_at__isnull=True).update(processed_at=now)
     submission.processed_at = now
-    return pending
 
 
 def submission_retry_schedule(*, submission_id: str, attempt: int) -> bool:
@@ -201,16 +212,18 @@ def handoff_retry_delay(attempts: int) -> timedelta:
     return min(HANDOFF_FIRST_RETRY * 2 ** max(attempts - 1, 0), HANDOFF_LONGEST_WAIT)
 
 
-def _handoff_claim(handoff_id: str, now: datetime) -> bool:
+def _handoff_claim(handoff_id: str, now: datetime) -> datetime | None:
+    """Take the hand-off for one attempt; the lease's end doubles as the token of this claim."""
     claimable = (
         Handoff.objects.filter(pk=handoff_id, state=Handoff.State.PENDING)
         .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     )
-    return bool(claimable.update(lease_until=now + handoff_lease(), attempts=F("attempts") + 1))
+    lease_until = now + handoff_lease()
+    return lease_until if claimable.update(lease_until=lease_until, attempts=F("attempts") + 1) else None
 
 
-def _handoff_record_failure(handoff: Handoff, reason: str) -> str:
+def _handoff_record_failure(handoff: Handoff, reason: str, lease_until: datetime) -> str:
     from .tasks import handoff_deliver
 
     now = timezone.now()
@@ -218,9 +231,12 @@ def _handoff_record_failure(handoff: Handoff, reason: str) -> str:
         state, next_attempt_at = Handoff.State.FAILED, None
     else:
         state, next_attempt_at = Handoff.State.PENDING, now + handoff_retry_delay(handoff.attempts)
-    Handoff.objects.filter(pk=handoff.pk, state=Handoff.State.PENDING).update(
+    recorded = Handoff.objects.filter(pk=handoff.pk, state=Handoff.State.PENDING, lease_until=lease_until).update(
         state=state, next_attempt_at=next_attempt_at, lease_until=None, last_error=reason[:2000]
     )
+    if not recorded:
+        # The lease ran out during this attempt and another worker holds the hand-off now.
+        return str(Handoff.State.PENDING)
     if next_attempt_at is not None:
         _enqueue_later(handoff_deliver, next_attempt_at, handoff_id=str(handoff.pk))
     return str(state)
@@ -228,7 +244,8 @@ def _handoff_record_failure(handoff: Handoff, reason: str) -> str:
 
 def handoff_attempt(*, handoff_id: str) -> str | None:
     """Try one delivery of a due hand-off nobody else holds; returns its new state, or None if not ours."""
-    if not _handoff_claim(handoff_id, timezone.now()):
+    lease_until = _handoff_claim(handoff_id, timezone.now())
+    if lease_until is None:
         return None
     handoff = Handoff.objects.select_related(
         "submission__municipality",
@@ -252,11 +269,12 @@ def handoff_attempt(*, handoff_id: str) -> str | None:
             raise HandoffError(" ".join(problems))
         backend.deliver(submission, handoff)
     except HandoffError as error:
-        return _handoff_record_failure(handoff, str(error))
+        return _handoff_record_failure(handoff, str(error), lease_until)
     except Exception as error:
         # A fault in a backend must not keep the lease until it runs out; count it as a failed try.
         logger.exception("Hand-off %s through %s failed unexpectedly", handoff.pk, handoff.backend)
-        return _handoff_record_failure(handoff, f"{type(error).__name__}: {error}")
+        return _handoff_record_failure(handoff, f"{type(error).__name__}: {error}", lease_until)
+    # Delivered even if the lease ran out meanwhile: a second attempt then finds nothing to do.
     Handoff.objects.filter(pk=handoff.pk, state=Handoff.State.PENDING).update(
         state=Handoff.State.DELIVERED,
         delivered_at=timezone.now(),

@@ -24,7 +24,7 @@ from rathaus.municipalities.page_cache import forget_cached_pages
 from rathaus.municipalities.selectors import municipality_sender
 
 from .definition import definition_errors, iter_fields
-from .engine import answers_on_path, ends_in_exit, fee_lines, fee_total, journey
+from .engine import answers_on_path, ends_in_exit, fee_lines, fee_total, first_open_page, journey
 from .fim import fim_parse
 from .models import ApplicationForm, Draft, FormVersion, ReferenceSequence, Submission, Upload
 
@@ -377,6 +377,8 @@ def application_submit(
         path = journey(definition, locked.answers)
         if ends_in_exit(path):
             raise SubmissionRefused(_("Dieser Antrag kann mit Ihren Angaben nicht online gestellt werden."))
+        if first_open_page(definition, locked.answers, locked.visited_pages) is not None:
+            raise SubmissionRefused(_("Es fehlen noch Angaben. Bitte beantworten Sie alle Fragen."))
         answers = answers_on_path(definition, locked.answers)
         now = timezone.now()
         processing_days = definition.get("processing_days")
@@ -398,10 +400,19 @@ def application_submit(
                     due_date=working_days_after(timezone.localdate(now), processing_days) if processing_days else None,
                 )
         except IntegrityError:
-            # A concurrent request submitted the same draft first.
-            return Submission.objects.get(draft=locked)
+            # A concurrent request may have submitted the same draft first; anything else is a real fault.
+            concurrent = Submission.objects.filter(draft=locked).first()
+            if concurrent is None:
+                raise
+            return concurrent
         kept_uploads = {upload_id for key in _file_keys(definition) for upload_id in answers.get(key) or []}
         Upload.objects.filter(draft=locked, pk__in=kept_uploads).update(submission=submission)
+        # The draft stays as the marker that it was submitted; answers and files of branches not
+        # taken are not kept beyond the submission.
+        for unused in Upload.objects.filter(draft=locked, submission__isnull=True):
+            transaction.on_commit(partial(unused.file.delete, save=False))
+            unused.delete()
+        Draft.objects.filter(pk=locked.pk).update(answers={}, visited_pages=[])
         submission_id = str(submission.pk)
         transaction.on_commit(lambda: submission_process.enqueue(submission_id=submission_id))
         return submission

@@ -78,6 +78,16 @@ class CheckedUpload:
     sha256: str
 
 
+def _display_name(name: str) -> str:
+    base_name = re.split(r"[\\/]", name)[-1]
+    return _clean_name_text(base_name)[: MAX_STEM_LENGTH + 10] or _FALLBACK_STEM
+
+
+def upload_check_size(*, name: str, size: int, max_size_mb: float) -> None:
+    """Refuse an upload by its announced size, before its content is read into memory."""
+    _check_size(size, display_name=_display_name(name), max_size_mb=max_size_mb)
+
+
 def upload_check(*, name: str, data: bytes, accept: Sequence[str], max_size_mb: float) -> CheckedUpload:
     """Check one uploaded file and return what may be stored, or raise ``UploadRefused``.
 
@@ -86,8 +96,8 @@ def upload_check(*, name: str, data: bytes, accept: Sequence[str], max_size_mb: 
     _require_known_kinds(accept)
     base_name = re.split(r"[\\/]", name)[-1]
     stem, extension = _split_extension(base_name)
-    display_name = _clean_name_text(base_name)[: MAX_STEM_LENGTH + 10] or _FALLBACK_STEM
-    _check_size(data, display_name=display_name, max_size_mb=max_size_mb)
+    display_name = _display_name(name)
+    _check_size(len(data), display_name=display_name, max_size_mb=max_size_mb)
     kind = _detect_kind(data, display_name=display_name, extension=extension, accept=accept)
     if kind == "pdf":
         content = _checked_pdf(data, display_name=display_name)
@@ -139,15 +149,15 @@ def _safe_stem(stem: str) -> str:
     return cleaned[:MAX_STEM_LENGTH].rstrip(" .") or _FALLBACK_STEM
 
 
-def _check_size(data: bytes, *, display_name: str, max_size_mb: float) -> None:
-    if not data:
+def _check_size(size: int, *, display_name: str, max_size_mb: float) -> None:
+    if not size:
         raise UploadRefused(
             _("Die Datei „%(name)s“ ist leer. Bitte wählen Sie die richtige Datei aus.") % {"name": display_name},
             reason="empty",
         )
-    if len(data) > max_size_mb * _BYTES_PER_MB:
+    if size > max_size_mb * _BYTES_PER_MB:
         # Rounded up, so a file just over the limit never shows the limit itself as its size.
-        size_mb = math.ceil(len(data) / _BYTES_PER_MB * 10) / 10
+        size_mb = math.ceil(size / _BYTES_PER_MB * 10) / 10
         raise UploadRefused(
             _("Die Datei „%(name)s“ ist zu groß (%(size)s MB). Erlaubt sind höchstens %(limit)s MB je Datei.")
             % {"name": display_name, "size": _german_number(size_mb), "limit": _german_number(max_size_mb)},

@@ -3,16 +3,18 @@
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from rathaus.catalogue.models import Service
 from rathaus.catalogue.selectors import service_get
@@ -107,7 +109,11 @@ def _access_refusal(request: MunicipalityRequest, form: ApplicationForm) -> Http
     return None
 
 
+TOO_MANY = gettext_lazy("Von Ihrem Anschluss kamen gerade sehr viele Anfragen. Bitte versuchen Sie es später erneut.")
+
+
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=lambda group, request: settings.RATHAUS_APPLICATION_START_RATE, method="POST", block=False)
 def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
     try:
         service = service_get(municipality=request.municipality, slug=slug)
@@ -119,6 +125,9 @@ def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
     refusal = _access_refusal(request, version.form)
     if refusal is not None:
         return refusal
+    if request.method == "POST" and getattr(request, "limited", False):
+        messages.error(request, TOO_MANY)
+        return redirect("applications:start", slug)
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
         draft = services.draft_start(version=version, user=user)  # type: ignore[arg-type]
@@ -244,7 +253,10 @@ def _page_action(request: MunicipalityRequest, draft: Draft, page_form: PageForm
     if action.startswith("datei-entfernen:"):
         field_key, _separator, upload_id = action.removeprefix("datei-entfernen:").partition(":")
         draft = _store_page(draft, page_form)
-        services.upload_remove(draft=draft, upload_id=upload_id, field_key=field_key)
+        try:
+            services.upload_remove(draft=draft, upload_id=str(UUID(upload_id)), field_key=field_key)
+        except ValueError as error:
+            raise Http404 from error
         return redirect(_page_url(draft, page_key) + f"#{field_key}")
     if action.startswith("hinzufuegen:"):
         group_key = action.removeprefix("hinzufuegen:")
@@ -372,16 +384,20 @@ def submission_receipt(request: MunicipalityRequest, submission_id: UUID) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=lambda group, request: settings.RATHAUS_RESUME_LINK_RATE, method="POST", block=False)
 def application_save(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
     context = {**_form_context(draft), "resume_days": draft.version.form.resume_days}
     if draft.user_id is not None:
         return render(request, "applications/saved.html", context)
     form = SaveForLaterForm(request.POST or None, initial={"email": draft.resume_email})
+    if request.method == "POST" and getattr(request, "limited", False):
+        form.is_valid()
+        form.add_error(None, TOO_MANY)
+        return render(request, "applications/save.html", {**context, "form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        with transaction.atomic():
-            token = services.draft_issue_resume_token(draft=draft, email=email)
+        token = services.draft_issue_resume_token(draft=draft, email=email)
         resume_url = request.build_absolute_uri(reverse("applications:resume", args=[token]))
         services.resume_link_send(draft=draft, email=email, resume_url=resume_url)
         return render(request, "applications/saved.html", {**context, "email": email})

@@ -233,7 +233,7 @@ def test_a_webhook_may_not_read_local_files():
     processing.handoff_attempt(handoff_id=str(handoff.pk))
 
     handoff.refresh_from_db()
-    assert "http://" in handoff.last_error
+    assert "https://" in handoff.last_error
 
 
 def test_a_handoff_held_by_another_worker_is_left_alone(receiver):
@@ -340,3 +340,30 @@ def test_the_email_handoff_without_any_address_waits_for_one():
     assert handoff.state == Handoff.State.PENDING
     assert "keine E-Mail-Adresse" in handoff.last_error
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://example.org/hook", "https://"),
+        ("https://127.0.0.1/hook", "internes Netz"),
+        ("https://169.254.169.254/latest/meta-data", "internes Netz"),
+        ("https://10.0.0.5/hook", "internes Netz"),
+        ("https://[::1]/hook", "internes Netz"),
+        ("https:///hook", "keinen Servernamen"),
+    ],
+)
+def test_a_webhook_may_not_point_into_the_hosting_network(url, problem, settings):
+    from rathaus.applications.handoff.contrib.webhook.backend import webhook_address_problem
+
+    settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+    assert problem in webhook_address_problem(url)
+
+
+def test_a_webhook_on_a_public_address_is_allowed(settings):
+    from rathaus.applications.handoff.contrib.webhook.backend import webhook_address_problem
+
+    settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+
+    assert webhook_address_problem("https://93.184.215.14/hook") is None

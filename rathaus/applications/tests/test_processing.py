@@ -1,5 +1,6 @@
 """The chain after submitting: each step once, however often it runs, and recovery of lost work."""
 
+import smtplib
 from datetime import date, timedelta
 
 import pytest
@@ -146,16 +147,34 @@ def test_a_failed_confirmation_is_given_back_and_sent_on_the_next_run(settings, 
     assert submission.receipt
     assert submission.confirmation_sent_at is None
     assert submission.processed_at is None
-    assert not submission.handoffs.exists()
+    assert submission.handoffs.count() == 1, "the office's hand-off does not wait for the applicant's e-mail"
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     processing.submission_process_steps(submission_id=str(submission.pk))
 
     submission.refresh_from_db()
-    assert len(mail.outbox) == 1
+    assert submission.handoffs.count() == 1
+    assert [message.to for message in mail.outbox] == [["erika@example.org"]]
     assert submission.confirmation_sent_at is not None
     assert submission.processed_at is not None
     assert len(_receipts(tmp_path)) == 1
+
+
+class RecipientRefusingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPRecipientsRefused({"erika@example.org": (550, b"No such user")})
+
+
+def test_an_applicant_address_the_mail_server_refuses_does_not_hold_up_the_office(settings, tmp_path):
+    submission = _submission()
+    settings.EMAIL_BACKEND = f"{__name__}.RecipientRefusingEmailBackend"
+
+    processing.submission_process_steps(submission_id=str(submission.pk))
+
+    submission.refresh_from_db()
+    assert submission.processed_at is not None
+    assert submission.confirmation_sent_at is None
+    assert submission.handoffs.count() == 1
 
 
 def test_a_failed_run_queues_itself_again_with_a_pause(settings, tmp_path):

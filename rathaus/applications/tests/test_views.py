@@ -383,3 +383,108 @@ def test_a_german_text_without_translation_is_marked_as_german_on_english_pages(
     page = client.get(_start(client, bulky_waste_service)).content.decode()
 
     assert '<span lang="de">Sind Elektrogeräte dabei?</span>' in page
+
+
+def test_receipts_and_attachments_have_no_public_address(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    client.post(_walk_to_check(client, parking_service, own_vehicle=False), {"declaration": "on"})
+    submission = Submission.objects.get()
+
+    for stored in (submission.receipt, submission.uploads.get().file):
+        assert client_for(ESSLINGEN_HOST).get("/media/" + stored.name).status_code == 404
+        with pytest.raises(ValueError):
+            stored.url  # noqa: B018
+
+
+def test_too_many_resume_links_from_one_address_are_refused(parking_service, settings):
+    settings.RATHAUS_RESUME_LINK_RATE = "2/h"
+    client = client_for(ESSLINGEN_HOST)
+    _start(client, parking_service)
+    save_url = reverse("applications:save", args=[Draft.objects.get().pk])
+
+    statuses = [client.post(save_url, {"email": "erika@example.org"}).status_code for _attempt in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert len(mail.outbox) == 2
+
+
+def test_removing_a_file_with_a_malformed_id_is_not_found(bulky_waste_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, bulky_waste_service)
+
+    response = client.post(url, {"teile__count": "1", "aktion": "datei-entfernen:teile:kein-uuid"})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("view", ["applications:check", "applications:save", "applications:resume_own"])
+def test_a_stranger_cannot_use_someone_elses_draft(parking_service, view):
+    _start(client_for(ESSLINGEN_HOST), parking_service)
+    draft = Draft.objects.get()
+
+    assert client_for(ESSLINGEN_HOST).get(reverse(view, args=[draft.pk])).status_code == 404
+
+
+def test_a_stranger_cannot_discard_someone_elses_draft(parking_service):
+    _start(client_for(ESSLINGEN_HOST), parking_service)
+    draft = Draft.objects.get()
+
+    response = client_for(ESSLINGEN_HOST).post(reverse("applications:discard", args=[draft.pk]))
+
+    assert response.status_code == 404
+    assert Draft.objects.filter(pk=draft.pk).exists()
+
+
+def test_two_municipalities_with_the_same_prefix_both_get_their_first_reference(parking_service, musterhausen):
+    from rathaus.applications.services import application_submit
+    from rathaus.applications.tests.factories import DraftFactory, FormVersionFactory
+
+    musterhausen.reference_prefix = "ES"
+    musterhausen.save()
+    client = client_for(ESSLINGEN_HOST)
+    client.post(_walk_to_check(client, parking_service, own_vehicle=True), {"declaration": "on"})
+    other_version = FormVersionFactory(form__municipality=musterhausen, form__service__municipality=musterhausen)
+    other_draft = DraftFactory(version=other_version, visited_pages=["person", "anliegen"])
+
+    other = application_submit(draft=other_draft, language="de", portal_url="http://musterhausen.localhost/")
+
+    assert other.reference == Submission.objects.get(municipality__slug="esslingen").reference
+    assert other.municipality == musterhausen
+
+
+def test_a_draft_with_missing_required_answers_cannot_be_submitted(parking_service):
+    from rathaus.applications.services import SubmissionRefused, application_submit
+
+    client = client_for(ESSLINGEN_HOST)
+    _start(client, parking_service)
+
+    with pytest.raises(SubmissionRefused):
+        application_submit(draft=Draft.objects.get(), language="de", portal_url="http://esslingen.localhost/")
+    assert not Submission.objects.exists()
+
+
+def test_after_submitting_the_draft_keeps_no_answers_or_unused_files(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=False)
+    draft = Draft.objects.get()
+    _answer(
+        client,
+        reverse("applications:page", args=[draft.pk, "fahrzeug"]) + "?zurueck=pruefen",
+        {"kennzeichen": "ES-AB 123", "fahrzeug_art": "pkw", "fahrzeug_auf_antragsteller": "ja"},
+    )
+
+    client.post(check_url, {"declaration": "on"})
+
+    draft.refresh_from_db()
+    assert draft.answers == {}
+    assert not draft.uploads.exists()
+
+
+def test_a_german_label_inside_a_group_is_marked_not_escaped_on_english_pages(bulky_waste_service, settings):
+    client = client_for(ESSLINGEN_HOST)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = client.get(_start(client, bulky_waste_service)).content.decode()
+
+    assert '<span lang="de">Art</span>' in page
+    assert "&lt;span" not in page

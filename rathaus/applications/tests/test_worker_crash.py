@@ -79,6 +79,7 @@ def _worker_settings(folder: Path) -> Path:
         f"RATHAUS_HANDOFF_LEASE_SECONDS = {LEASE_SECONDS}\n"
         "RATHAUS_RECOVERY_INTERVAL_SECONDS = 1\n"
         f"MEDIA_ROOT = {str(folder / 'media')!r}\n"
+        f"PRIVATE_MEDIA_ROOT = {str(folder / 'media')!r}\n"
         "EMAIL_BACKEND = 'django.core.mail.backends.filebased.EmailBackend'\n"
         f"EMAIL_FILE_PATH = {str(folder / 'mail')!r}\n"
     )
@@ -127,6 +128,7 @@ def _wait_for(condition, folder: Path, what: str) -> None:
 
 def test_a_delivery_interrupted_by_a_killed_worker_is_acknowledged_exactly_once(tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "media"
     folder = _worker_settings(tmp_path)
     receiver = HangingReceiver()
     # Submitted a while ago and never processed: as if the web process died before queuing the chain.

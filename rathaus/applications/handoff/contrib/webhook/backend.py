@@ -2,13 +2,16 @@
 
 import hashlib
 import hmac
+import ipaddress
 import json
+import socket
 import time
 import urllib.error
 import urllib.request
 from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,6 +42,32 @@ class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_RefuseRedirects)
 
 
+def webhook_address_problem(url: str) -> str | None:
+    """Why the worker must not post to this address, if it must not.
+
+    A webhook is configured by a municipality's administrator but called from inside the hosting
+    network; without this check it could reach the database, a metadata service or the intranet.
+    Development and tests allow local receivers (``RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES``).
+    """
+    parts = urlsplit(url)
+    allow_private = settings.RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
+        return _("Die Webhook-Adresse muss mit https:// beginnen.")
+    if not parts.hostname:
+        return _("Die Webhook-Adresse enthält keinen Servernamen.")
+    if allow_private:
+        return None
+    try:
+        resolved = {str(info[4][0]) for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except OSError:
+        return _("Der Server der Webhook-Adresse ist nicht bekannt.")
+    for address in resolved:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            return _("Die Webhook-Adresse zeigt auf ein internes Netz (%(address)s).") % {"address": address}
+    return None
+
+
 @register
 class WebhookHandoffBackend(HandoffBackend):
     key = "webhook"
@@ -48,19 +77,19 @@ class WebhookHandoffBackend(HandoffBackend):
         problems = []
         if not form.webhook_url:
             problems.append(_("Es ist keine Webhook-Adresse hinterlegt."))
-        elif urlsplit(form.webhook_url).scheme not in ("http", "https"):
-            problems.append(_("Die Webhook-Adresse muss mit http:// oder https:// beginnen."))
+        elif problem := webhook_address_problem(form.webhook_url):
+            problems.append(problem)
         if not form.webhook_secret:
             problems.append(_("Es ist kein Webhook-Schlüssel zum Signieren hinterlegt."))
         return problems
 
     def deliver(self, submission: "Submission", handoff: "Handoff") -> None:
         form = submission.version.form
-        if urlsplit(form.webhook_url).scheme not in ("http", "https"):
-            raise HandoffError(_("Die Webhook-Adresse muss mit http:// oder https:// beginnen."))
+        if problem := webhook_address_problem(form.webhook_url):
+            raise HandoffError(problem)
         body = json.dumps(submission_data(submission=submission), ensure_ascii=False).encode()
         timestamp = str(int(time.time()))
-        request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        request = urllib.request.Request(  # noqa: S310 - scheme and address are checked above
             form.webhook_url,
             data=body,
             method="POST",
