@@ -172,7 +172,11 @@ def _enqueue_deliveries(handoff_ids: list[str]) -> None:
 def submission_handoffs_create(*, submission: Submission) -> list[str]:
     """Open one hand-off per backend of the form and queue the deliveries of those opened now."""
     with transaction.atomic():
-        locked = Submission.objects.select_for_update().select_related("version__form").get(pk=submission.pk)
+        locked = (
+            Submission.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("version__form")
+            .get(pk=submission.pk)
+        )
         if locked.processed_at is not None:
             return []
         now = timezone.now()

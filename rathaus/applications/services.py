@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -203,6 +203,13 @@ def draft_start(*, version: FormVersion, user: User | None) -> Draft:
     )
 
 
+def _lock_draft(draft: Draft) -> "QuerySet[Draft]":
+    # Only the draft's own row, and without blocking the foreign-key checks of other writers: the
+    # form version, form and municipality are shared by every citizen applying at the same time,
+    # and locking them too made concurrent submits deadlock on PostgreSQL.
+    return Draft.objects.select_for_update(of=("self",), no_key=True).filter(pk=draft.pk)
+
+
 def draft_save_page(
     *,
     draft: Draft,
@@ -213,7 +220,7 @@ def draft_save_page(
 ) -> Draft:
     """Store the answers of one page, with its newly checked files, in one step."""
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().select_related("version__form").get(pk=draft.pk)
+        locked = _lock_draft(draft).select_related("version__form").get(pk=draft.pk)
         if Submission.objects.filter(draft=locked).exists():
             return locked
         answers = dict(answers)
@@ -316,7 +323,7 @@ def upload_store(*, draft: Draft, field_key: str, checked: "CheckedUpload") -> U
 def upload_remove(*, draft: Draft, upload_id: str, field_key: str) -> None:
     """Take a file off a draft and out of its answer."""
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        locked = _lock_draft(draft).get(pk=draft.pk)
         upload = Upload.objects.filter(draft=locked, pk=upload_id, submission__isnull=True).first()
         if upload is None:
             return
@@ -369,7 +376,7 @@ def application_submit(
     from .tasks import submission_process
 
     with transaction.atomic():
-        locked = Draft.objects.select_for_update().select_related("version__form", "municipality").get(pk=draft.pk)
+        locked = _lock_draft(draft).select_related("version__form", "municipality").get(pk=draft.pk)
         existing = Submission.objects.filter(draft=locked).first()
         if existing is not None:
             return existing

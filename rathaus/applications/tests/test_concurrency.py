@@ -1,0 +1,82 @@
+"""Submitting under load: the same draft twice at once, and many citizens at once, on a real database."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from rathaus.applications.models import Submission
+from rathaus.applications.services import application_submit, draft_save_page
+from rathaus.applications.tests.factories import DraftFactory, FormVersionFactory
+from rathaus.applications.uploads import CheckedUpload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _in_threads(functions):
+    barrier = threading.Barrier(len(functions))
+    errors = []
+    results = []
+
+    def run(function):
+        try:
+            barrier.wait()
+            results.append(function())
+        except Exception as error:  # noqa: BLE001 - collected and asserted below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results, errors
+
+
+def _save_with_upload(draft):
+    scan = CheckedUpload(
+        content=b"%PDF-1.4 Beispiel",
+        kind="pdf",
+        content_type="application/pdf",
+        file_name="scan.pdf",
+        size=17,
+        sha256="0" * 64,
+    )
+    return lambda: draft_save_page(
+        draft=draft, page_key="person", answers={"name": "Max"}, new_uploads={"nachweis": [scan]}
+    )
+
+
+def _submit(draft):
+    return lambda: application_submit(draft=draft, language="de", portal_url="http://esslingen.localhost/")
+
+
+def test_the_same_draft_submitted_at_once_from_two_requests_becomes_one_submission(esslingen):
+    draft = DraftFactory(
+        version=FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen),
+        visited_pages=["person", "anliegen"],
+    )
+
+    results, errors = _in_threads([_submit(draft), _submit(draft)])
+
+    assert errors == []
+    assert Submission.objects.count() == 1
+    assert {submission.pk for submission in results} == {Submission.objects.get().pk}
+
+
+def test_citizens_saving_and_submitting_the_same_form_at_once_neither_deadlock_nor_share_a_reference(esslingen):
+    version = FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen)
+    drafts = [DraftFactory(version=version, visited_pages=["person", "anliegen"]) for _citizen in range(8)]
+    saving = [DraftFactory(version=version) for _citizen in range(8)]
+    work = [_submit(draft) for draft in drafts] + [
+        (lambda draft=draft: draft_save_page(draft=draft, page_key="person", answers={"name": "Max"}))
+        for draft in saving
+    ]
+
+    _results, errors = _in_threads(work)
+
+    assert errors == []
+    references = list(Submission.objects.values_list("reference", flat=True))
+    assert len(references) == len(set(references)) == 8
