@@ -15,11 +15,18 @@ gunicorn on a free local port and measures with wrk:
 Before the server starts, scripts/bench_search.py adds 10,000 generated services in a municipality of
 their own to the database and times the catalogue search over them (in process, no HTTP).
 
-Prints req/s and p50/p95/p99 latencies per page and the search timings, checks the targets (start
-page and service detail page at least 50 % of the ceiling's req/s, start page p99 below 100 ms at 32
-connections, search p95 below 20 ms) and, unless --no-write, adds a dated section to
-docs/performance.md. Everything it starts is stopped and the database dropped at the
-end, also on failure or Ctrl-C.
+After the wrk scenarios, scripts/bench_applications.py gives an Esslingen service a six-page online
+application with a required upload and drives complete submission journeys (start, six pages with a
+200 KB file, check, submit, confirmation) over HTTP against the same gunicorn from separate
+load-generator processes, checks that the database holds exactly one submission per confirmed
+journey, profiles the server CPU per step, and times the receipt PDFs of queued submissions in one
+worker-like process.
+
+Prints req/s and p50/p95/p99 latencies per page, the search timings and the journey figures, checks
+the targets (start page and service detail page at least 50 % of the ceiling's req/s, start page p99
+below 100 ms at 32 connections, search p95 below 20 ms, at least 50 complete application journeys per
+second, none lost) and, unless --no-write, adds a dated section to docs/performance.md. Everything it
+starts is stopped and the database dropped at the end, also on failure or Ctrl-C.
 
 Exit codes: 0 done (targets may have failed, unless --strict), 1 a target failed with --strict,
 2 the benchmark itself failed (setup, pre-check, non-2xx responses), 130 interrupted.
@@ -68,10 +75,14 @@ TARGET_CONNECTIONS = 32
 TARGET_SHARE_OF_CEILING = 0.50
 TARGET_P99_MS = 100.0
 TARGET_SEARCH_P95_MS = 20.0
+# Complete online-application journeys (six pages, a 200 KB upload) per second on PostgreSQL.
+TARGET_JOURNEYS_PER_SECOND = 50.0
 
 # Setup steps must finish in these many seconds, or the run fails.
 STEP_TIMEOUTS = {"migrate": 300, "createcachetable": 60, "load_demo_data": 120, "collectstatic": 300}
 SEARCH_BENCH_TIMEOUT = 900
+APPLICATIONS_BENCH_TIMEOUT = 900
+JOURNEY_START_RATE = "1000000/h"
 SERVER_START_TIMEOUT = 60
 SERVER_STOP_TIMEOUT = 15
 # Warn when the CPUs are busier than this before the run.
@@ -88,6 +99,7 @@ _SETTINGS_ENV = {
     "DATABASE_CONN_MAX_AGE",
     "REDIS_URL",
     "MEDIA_ROOT",
+    "PRIVATE_MEDIA_ROOT",
     "SESSION_COOKIE_AGE",
     "DEFAULT_FROM_EMAIL",
     "MFA_TOTP_ISSUER",
@@ -179,6 +191,12 @@ class Options:
     write: bool
     strict: bool
     verbose: bool
+    journeys: bool = True
+    journey_duration: int = 30
+    journey_warmup: int = 5
+    journey_processes: int = 2
+    journey_threads: int = 4
+    upload: str = "pdf"
 
     @property
     def worker_class(self) -> str:
@@ -190,6 +208,13 @@ class Options:
 
     def wrk_summary(self) -> str:
         return f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s --latency after a {self.warmup} s warm-up"
+
+    def journey_summary(self) -> str:
+        users = self.journey_processes * self.journey_threads
+        return (
+            f"{users} simulated citizens ({self.journey_processes} load-generator processes × {self.journey_threads} "
+            f"threads), {self.journey_duration} s after a {self.journey_warmup} s warm-up, {self.upload.upper()} upload"
+        )
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -248,7 +273,7 @@ def _check_pg_url(url: str) -> str:
 # --- Django and gunicorn ----------------------------------------------------------------------------------------
 
 
-def _django_env(database_url: str) -> dict[str, str]:
+def _django_env(database_url: str, media_root: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -262,6 +287,12 @@ def _django_env(database_url: str) -> dict[str, str]:
             "SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(50)),
             "DATABASE_URL": database_url,
             "DATABASE_CONN_MAX_AGE": "60",
+            # Uploads and receipts of the journeys go to the run's own folder, not into the project's media/.
+            "MEDIA_ROOT": str(media_root),
+            "PRIVATE_MEDIA_ROOT": str(media_root / "private"),
+            # All simulated citizens come from 127.0.0.1; the per-address limit on starting applications is
+            # still checked on every start, but set high enough not to refuse them.
+            "RATHAUS_APPLICATION_START_RATE": JOURNEY_START_RATE,
             "ALLOWED_HOSTS": f"127.0.0.1,localhost,{SITE_HOST}",
             "SECURE_SSL_REDIRECT": "false",
             # Nothing measured sends mail; if something did, it must not leave the machine.
@@ -284,25 +315,68 @@ def _manage(python: str, env: dict[str, str], log_dir: Path, *args: str) -> None
     print(f" {time.monotonic() - started:.1f} s")
 
 
-def _search_benchmark(python: str, env: dict[str, str], log_dir: Path) -> dict[str, Any]:
-    """Run scripts/bench_search.py in the benchmark database; its last line of output is JSON."""
-    started = time.monotonic()
-    print("  scripts/bench_search.py (10,000 services, search timings) …", end="", flush=True)
-    argv = [python, str(BASE_DIR / "scripts" / "bench_search.py")]
-    result = _run(argv, env=env, timeout=SEARCH_BENCH_TIMEOUT)
-    (log_dir / "bench_search.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+def _sub_benchmark(python: str, argv: list[str], env: dict[str, str], log_dir: Path, timeout: float) -> dict[str, Any]:
+    """Run one of the sub-benchmark scripts; the last line of its output is its result as JSON."""
+    script = Path(argv[0]).name
+    result = _run([python, *argv], env=env, timeout=timeout)
+    (log_dir / script.replace(".py", ".log")).write_text(result.stdout + result.stderr, encoding="utf-8")
     if result.returncode != 0:
         print(" failed")
-        raise BenchError(f"bench_search.py failed (exit {result.returncode}):\n{_tail(result.stdout + result.stderr)}")
-    lines = result.stdout.strip().splitlines()
+        raise BenchError(f"{script} failed (exit {result.returncode}):\n{_tail(result.stdout + result.stderr)}")
     try:
-        search: dict[str, Any] = json.loads(lines[-1])
-        p95 = float(search["p95_ms"])
-    except (IndexError, ValueError, KeyError, TypeError) as error:
+        outcome: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError) as error:
         print(" failed")
-        raise BenchError(f"could not read bench_search.py's result:\n{_tail(result.stdout)}") from error
-    print(f" {time.monotonic() - started:.1f} s: {search['count']:,} queries, p95 {p95:.1f} ms")
+        raise BenchError(f"could not read {script}'s result:\n{_tail(result.stdout)}") from error
+    return outcome
+
+
+def _search_benchmark(python: str, env: dict[str, str], log_dir: Path) -> dict[str, Any]:
+    """Run scripts/bench_search.py in the benchmark database."""
+    started = time.monotonic()
+    print("  scripts/bench_search.py (10,000 services, search timings) …", end="", flush=True)
+    search = _sub_benchmark(python, [str(BASE_DIR / "scripts" / "bench_search.py")], env, log_dir, SEARCH_BENCH_TIMEOUT)
+    print(f" {time.monotonic() - started:.1f} s: {search['count']:,} queries, p95 {float(search['p95_ms']):.1f} ms")
     return search
+
+
+def _applications_benchmark(
+    python: str, env: dict[str, str], log_dir: Path, port: int, server_pid: int, options: Options
+) -> dict[str, Any]:
+    """Run scripts/bench_applications.py against the running gunicorn; its last line of output is JSON."""
+    started = time.monotonic()
+    print(
+        f"online application: {options.journey_warmup} s warm-up, {options.journey_duration} s of journeys, "
+        "profile, receipts …",
+        end="",
+        flush=True,
+    )
+    argv = [str(BASE_DIR / "scripts" / "bench_applications.py")]
+    argv += ["--port", str(port), "--host", SITE_HOST, "--server-pid", str(server_pid)]
+    argv += ["--processes", str(options.journey_processes), "--threads", str(options.journey_threads)]
+    argv += ["--warmup", str(options.journey_warmup), "--duration", str(options.journey_duration)]
+    argv += ["--upload", options.upload]
+    applications = _sub_benchmark(python, argv, env, log_dir, APPLICATIONS_BENCH_TIMEOUT + options.journey_duration)
+    rate = float(applications["journeys_per_second"])
+    print(
+        f" {time.monotonic() - started:.1f} s: {rate:.1f} journeys/s, {applications['errors']} failed, "
+        f"{applications['receipts']['per_second']:.1f} receipts/s per worker process"
+    )
+    return applications
+
+
+_LOGGED_ERROR = re.compile(r'"message": "Internal Server Error: [^"]*".*?(?:psycopg\.errors\.(\w+)|$)')
+
+
+def server_errors(log_text: str) -> dict[str, int]:
+    """Internal server errors in gunicorn's log (JSON lines), by PostgreSQL error where there is one."""
+    counts: dict[str, int] = {}
+    for line in log_text.splitlines():
+        found = _LOGGED_ERROR.search(line)
+        if found:
+            kind = found.group(1) or "other"
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def _free_port() -> int:
@@ -496,13 +570,179 @@ def _plan(search: dict[str, Any], name: str) -> str:
     return f'"{plan.get("query", name)}" ({entries})'
 
 
-def check_targets(results: list[Result], search: dict[str, Any], options: Options) -> list[tuple[str, bool, str]]:
+def _ms(value: float) -> str:
+    return f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
+
+
+def applications_steps_table(applications: dict[str, Any]) -> str:
+    """Per step of the journey: latency under load, and alone with the server's CPU time and SQL statements."""
+    lines = [
+        "| step | request | p50 ms | p95 ms | alone ms | gunicorn CPU ms | PostgreSQL CPU ms | SQL |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for step, alone in zip(applications["steps"], applications["profile"]["steps"], strict=True):
+        lines.append(
+            f"| {step['name']} | `{step['method']} {step['path']}` | {_ms(step['p50_ms'])} | {_ms(step['p95_ms'])} "
+            f"| {alone['latency_ms']:.1f} | {alone['web_cpu_ms']:.1f} | {alone['db_cpu_ms']:.1f} "
+            f"| {alone['queries'] if alone['queries'] is not None else '–'} |"
+        )
+    profile = applications["profile"]
+    lines.append(
+        f"| **whole journey** | {applications['requests_per_journey']} requests | "
+        f"{_ms(applications['journey_p50_ms'])} | {_ms(applications['journey_p95_ms'])} | {profile['latency_ms']:.0f} "
+        f"| {profile['web_cpu_ms']:.0f} | {profile['db_cpu_ms']:.0f} | {profile['queries']} |"
+    )
+    return "\n".join(lines)
+
+
+def _failures(applications: dict[str, Any]) -> str:
+    check = applications["verification"]
+    total = check["journeys_completed"] + applications["errors"]
+    text = f"{applications['errors']} of {total:,}"
+    if applications["error_kinds"]:
+        text += ": " + ", ".join(f"{kind} ×{count}" for kind, count in applications["error_kinds"].items())
+    logged = applications.get("server_errors") or {}
+    if logged:
+        text += "; server log: " + ", ".join(f"{kind} ×{count}" for kind, count in logged.items())
+    return text
+
+
+def _database_check(applications: dict[str, Any]) -> str:
+    check = applications["verification"]
+    text = (
+        f"{check['submissions_in_db']:,} submissions for {check['journeys_completed']:,} confirmed journeys: "
+        f"{check['missing_in_db']} missing, {check['unconfirmed_in_db']} unconfirmed, "
+        f"{check['duplicate_confirmations']} confirmed twice, {check['submissions_with_upload']:,} with their file"
+    )
+    return ("OK, " if check["ok"] else "WRONG, ") + text
+
+
+def applications_totals_table(applications: dict[str, Any], ceiling_rps: float) -> str:
+    cpu = applications["cpu"]
+    profile = applications["profile"]
+    receipts = applications["receipts"]
+    rows = [
+        (
+            f"completed journeys/s (target ≥ {TARGET_JOURNEYS_PER_SECOND:.0f})",
+            f"**{applications['journeys_per_second']:.1f}** ({applications['journeys']:,} in "
+            f"{applications['duration']} s)",
+        ),
+        (
+            f"requests/s ({applications['requests_per_journey']} per journey)",
+            f"{applications['requests_per_second']:,.0f} ({_percent(applications['requests_per_second'] / ceiling_rps)} "
+            "of the ceiling)"
+            if ceiling_rps
+            else f"{applications['requests_per_second']:,.0f}",
+        ),
+        ("ceiling of this run (`GET /healthz`)", f"{ceiling_rps:,.0f} req/s"),
+        (
+            "receipts/s per worker process",
+            f"**{receipts['per_second']:.1f}** ({receipts['count']} receipts one after another: p50 "
+            f"{receipts['p50_ms']:.0f} ms, p95 {receipts['p95_ms']:.0f} ms each, "
+            f"{_percent(receipts['render_share'])} of it rendering the PDF; {receipts['pdf_kilobytes_mean']:.0f} KB "
+            "per PDF)",
+        ),
+        (
+            "server CPU per journey, one journey at a time",
+            f"{profile['web_cpu_ms']:.0f} ms gunicorn + {profile['db_cpu_ms']:.0f} ms PostgreSQL, "
+            f"{profile['queries']} SQL statements; load generator {profile['client_cpu_ms']:.0f} ms",
+        ),
+        (
+            "CPUs during the measurement",
+            f"{_percent(cpu['busy'])} busy: gunicorn {_percent(cpu['gunicorn'])}, PostgreSQL "
+            f"{_percent(cpu['postgresql'])}, load generator {_percent(cpu['load_generator'])}, other "
+            f"{_percent(cpu['other'])}",
+        ),
+        ("failed journeys", _failures(applications)),
+        ("database check", _database_check(applications)),
+    ]
+    lines = ["| measure | value |", "| --- | --- |"]
+    lines += [f"| {label} | {value} |" for label, value in rows]
+    return "\n".join(lines)
+
+
+def applications_analysis(applications: dict[str, Any], ceiling_rps: float) -> str:
+    """Where the time goes, from the numbers of this run."""
+    profile = applications["profile"]
+    cpu = applications["cpu"]
+    cpus = cpu["cpus"]
+    steps = profile["steps"]
+    requests = applications["requests_per_journey"]
+    per_journey = profile["web_cpu_ms"] + profile["db_cpu_ms"]
+    rate = applications["journeys_per_second"]
+    met = rate >= TARGET_JOURNEYS_PER_SECOND
+    if not per_journey:
+        return "No profile: the journey could not be timed one at a time."
+    bound = cpus * 1000 / per_journey
+    needed = cpus * 1000 / TARGET_JOURNEYS_PER_SECOND
+    ceiling_ms = cpus * 1000 / ceiling_rps if ceiling_rps else 0.0
+    costs = sorted((step["web_cpu_ms"] + step["db_cpu_ms"] for step in steps), reverse=True)
+    costly = sorted(steps, key=lambda step: step["web_cpu_ms"] + step["db_cpu_ms"], reverse=True)[:3]
+    gets = [step["web_cpu_ms"] + step["db_cpu_ms"] for step in steps if step["method"] == "GET"]
+    posts = [step["web_cpu_ms"] + step["db_cpu_ms"] for step in steps if step["method"] == "POST"]
+    spread = costs[0] < 2 * costs[len(costs) // 2]
+    with_client = cpus * 1000 / (per_journey + profile["client_cpu_ms"])
+    parts = [
+        f"**{'Target met' if met else 'Target missed'}:** {rate:.1f} complete journeys/s, "
+        f"{_percent(rate / TARGET_JOURNEYS_PER_SECOND)} of {TARGET_JOURNEYS_PER_SECOND:.0f}/s.",
+        f"One journey at a time, gunicorn spends {profile['web_cpu_ms']:.0f} ms and PostgreSQL "
+        f"{profile['db_cpu_ms']:.0f} ms of CPU on a journey ({profile['queries']} SQL statements), "
+        f"{per_journey / requests:.1f} ms per request, where a request to the ceiling costs about "
+        f"{ceiling_ms:.1f} ms. With nothing else running, {cpus} CPUs can therefore complete at most "
+        f"{bound:.0f} journeys/s; {TARGET_JOURNEYS_PER_SECOND:.0f}/s needs at most {needed:.0f} ms per journey "
+        f"({needed / requests:.1f} ms per request), {per_journey / needed:.1f} times less than now.",
+        "The costliest steps: "
+        + ", ".join(
+            f"{step['name']} ({step['web_cpu_ms'] + step['db_cpu_ms']:.1f} ms, {step['queries']} SQL)"
+            for step in costly
+        )
+        + f". Page views (GET) cost {sum(gets) / len(gets):.1f} ms on average, answers (POST) "
+        f"{sum(posts) / len(posts):.1f} ms"
+        + (
+            ": the cost is spread over all steps; the gap lies in what every request does (loading the draft "
+            "with its form, the session, rendering a full page or saving), not in one step."
+            if spread
+            else ": one step dominates."
+        ),
+        f"With the load generator's {profile['client_cpu_ms']:.0f} ms per journey on the same CPUs the bound "
+        f"is {with_client:.0f}/s; the run reached {_percent(rate / with_client)} of it with the CPUs "
+        f"{_percent(cpu['busy'])} busy (other work on the machine: {_percent(cpu['other'])}).",
+    ]
+    if cpu["busy"] < 0.85:
+        parts.append(
+            "The CPUs were not saturated: requests also waited for something other than CPU, such as row locks "
+            "in PostgreSQL" + ("; see the failed journeys and the server log." if applications["errors"] else ".")
+        )
+    return " ".join(parts)
+
+
+def applications_section(
+    applications: dict[str, Any], ceiling_rps: float, stamp: str, facts: dict[str, str], options: Options
+) -> str:
+    upload = applications["upload"]
+    return (
+        "#### Online-Antrag: vollständige Einreichung\n\n"
+        f"{stamp}; {facts['cpus']} CPUs ({facts['cpu_model']}), PostgreSQL {facts['postgresql']}; the same gunicorn "
+        f"as above ({options.gunicorn_summary()}); {options.journey_summary()}; no worker running (submissions "
+        f"queue in the database task backend). Form: {applications['pages']} pages on "
+        f'"{applications["form"]["name"]}" of Esslingen, upload `{upload["file_name"]}` ({upload["bytes"]:,} bytes, '
+        f"{upload['content_type']}). Target: at least {TARGET_JOURNEYS_PER_SECOND:.0f} complete journeys per second; "
+        "receipt PDFs are rendered by the worker and reported per worker process.\n\n"
+        f"{applications_steps_table(applications)}\n\n"
+        f"{applications_totals_table(applications, ceiling_rps)}\n\n"
+        f"{applications_analysis(applications, ceiling_rps)}\n"
+    )
+
+
+def check_targets(
+    results: list[Result], search: dict[str, Any], applications: dict[str, Any] | None, options: Options
+) -> list[tuple[str, bool, str]]:
     by_name = {r.scenario.name: r for r in results}
     ceiling, start, detail = by_name["ceiling"], by_name["start page"], by_name["service detail page"]
     share = start.rps / ceiling.rps if ceiling.rps else 0.0
     detail_share = detail.rps / ceiling.rps if ceiling.rps else 0.0
     search_p95 = float(search["p95_ms"])
-    return [
+    targets = [
         (
             f"start page req/s ≥ {_percent(TARGET_SHARE_OF_CEILING)} of ceiling",
             share >= TARGET_SHARE_OF_CEILING,
@@ -520,6 +760,23 @@ def check_targets(results: list[Result], search: dict[str, Any], options: Option
             f"{search_p95:.1f} ms",
         ),
     ]
+    if applications is not None:
+        rate = float(applications["journeys_per_second"])
+        check = applications["verification"]
+        targets += [
+            (
+                f"application journeys ≥ {TARGET_JOURNEYS_PER_SECOND:.0f}/s (six pages, 200 KB upload, PostgreSQL)",
+                rate >= TARGET_JOURNEYS_PER_SECOND,
+                f"{rate:.1f}/s",
+            ),
+            (
+                "every journey completes, one submission each (no loss, no duplicates)",
+                applications["errors"] == 0 and bool(check["ok"]),
+                f"{applications['errors']} failed, {check['submissions_in_db']:,} submissions for "
+                f"{check['journeys_completed']:,} confirmations",
+            ),
+        ]
+    return targets
 
 
 def targets_text(targets: list[tuple[str, bool, str]], options: Options) -> list[str]:
@@ -615,6 +872,9 @@ end to end on the machine it runs on:
    `wrk -t{options.threads} -c{options.connections} -d{options.duration}s --latency -H "Host: {SITE_HOST}"` to measure.
    req/s is wrk's "Requests/sec"; p50, p95 and p99 come from wrk's latency histogram through a `done()`
    Lua hook, because wrk prints no p95. Any response outside 2xx/3xx makes the run fail.
+6. It runs `scripts/bench_applications.py` against the same gunicorn (see "Online application" below;
+   `--no-journeys` skips it). Uploads and receipts go to a folder of the run (`MEDIA_ROOT`,
+   `PRIVATE_MEDIA_ROOT`), removed at the end.
 
 | scenario | request | what it is |
 | --- | --- | --- |
@@ -637,15 +897,46 @@ terms, 10 % typos (one letter swapped, left out, doubled or replaced inside a wo
 fallback) and 5 % words that no service has. Percentiles are nearest-rank. The script also runs
 `EXPLAIN ANALYZE` on a typical query and a typo query and reports whether the GIN indexes are used.
 
+**Online application.** `scripts/bench_applications.py` gives Esslingen's service "Sondernutzung
+öffentlicher Verkehrsflächen" a six-page online application through `services.form_create` and
+`services.form_publish` (the definition lives in the script): the applicant (text fields, e-mail, phone), the
+address, the kind of use (a choice and a text area), place and dates (with a cross-field rule), the area (a
+number, yes/no) and a required upload (PDF, JPEG or PNG, at most 10 MB). Load-generator processes of their
+own (`http.client`, one thread per simulated citizen, a fresh cookie jar per journey, the CSRF token from
+each form, `X-Forwarded-Proto: https` as from the TLS proxy of an installation; as they all come from
+127.0.0.1, `RATHAUS_APPLICATION_START_RATE` is {JOURNEY_START_RATE}, so the per-address limit is checked but does not
+refuse them) run complete journeys:
+`GET` the start page, `POST` "Antrag starten", per page `GET` it (as a browser does after the redirect) and
+`POST` its answers as `multipart/form-data` with `aktion=weiter`, on the last page with the file; `GET` the
+check page, `POST` the declaration, `GET` the confirmation: 17 requests. Every answer is checked (status,
+redirect target, content); a journey with an unexpected answer counts as failed. The file is a one-page
+PDF of about 200 KB, generated the same way every time (a 150 dpi greyscale scan of a site plan,
+Flate-compressed), because a scanned document is what such an application typically gets and a PDF is
+stored byte for byte after a structural check; `--upload jpeg` sends a 200 KB photo-like JPEG instead, which
+the server decodes and re-encodes without metadata (about 25 ms of CPU more per upload). Journeys that end
+within the {options.journey_duration} s after a {options.journey_warmup} s warm-up are counted; per step, p50 and p95 are
+the latencies of the requests that ended in that window (nearest rank). Afterwards the script checks that
+the database holds exactly one submission (with its file) per confirmed journey, profiles 20 journeys one
+at a time (per step: latency, CPU time of the gunicorn workers and of this database's PostgreSQL backends
+from `/proc/<pid>/schedstat`, SQL statements counted in process with Django's test client), and, as no worker
+runs during the measurement (submissions queue in the database task backend), runs
+`processing.submission_process_steps` (receipt PDF/A-3, confirmation e-mail to the locmem backend, hand-off
+records) for 30 queued submissions in one process: receipts per second per worker process. The CPU shares
+during the measurement come from `/proc/stat` and the processes' CPU times. The journeys use the same
+gunicorn as the other scenarios ({GUNICORN_WORKERS} {GUNICORN_WORKER_CLASS} workers unless `--gunicorn-threads`).
+
 **Targets** at {TARGET_CONNECTIONS} connections: the start page and the service detail page reach at least
 {_percent(TARGET_SHARE_OF_CEILING)} of the ceiling's req/s, the start page with p99 below {TARGET_P99_MS:.0f} ms; the catalogue
-search answers with p95 below {TARGET_SEARCH_P95_MS:.0f} ms over 10,000 services on PostgreSQL. The script prints PASS or
+search answers with p95 below {TARGET_SEARCH_P95_MS:.0f} ms over 10,000 services on PostgreSQL; at least
+{TARGET_JOURNEYS_PER_SECOND:.0f} complete application journeys per second on this machine, every journey completes and the
+database holds one submission per confirmed journey. The script prints PASS or
 FAIL per target and exits 0 either way, unless `--strict`. Flags: `--duration`, `--connections`, `--threads`, `--warmup`,
-`--gunicorn-threads N` (gthread instead of sync workers, for comparisons), `--no-write` (leave this file
+`--gunicorn-threads N` (gthread instead of sync workers, for comparisons), `--journey-duration`, `--journey-warmup`,
+`--journey-processes`, `--journey-threads`, `--upload pdf|jpeg`, `--no-journeys`, `--no-write` (leave this file
 alone).
 
-Read the numbers as relative, not as capacity: wrk, gunicorn and PostgreSQL share the same CPUs, and
-only anonymous requests are measured. Compare runs made on the same machine.
+Read the numbers as relative, not as capacity: wrk or the load generators, gunicorn and PostgreSQL share
+the same CPUs, and only anonymous visitors are measured. Compare runs made on the same machine.
 
 Machine of the latest run: {facts["cpus"]} CPUs ({facts["cpu_model"]}), {facts["memory"]} memory, Linux
 {facts["kernel"]}; Python {facts["python"]}, Django {facts["django"]}, PostgreSQL {facts["postgresql"]},
@@ -656,6 +947,7 @@ gunicorn {facts["gunicorn"]}, wrk {facts["wrk"]}.
 def result_section(
     results: list[Result],
     search: dict[str, Any],
+    applications: dict[str, Any] | None,
     targets: list[tuple[str, bool, str]],
     facts: dict[str, str],
     options: Options,
@@ -676,7 +968,9 @@ def result_section(
         f"{results_table(results)}\n\n"
         f"Catalogue search ({search['services']:,} services, PostgreSQL):\n\n{search_table(search)}\n\n"
         f"{search_summary(search)}\n\n"
-        f"{target_lines}\n" + ("\n".join(notes) + "\n" if notes else "")
+        + (applications_section(applications, results[0].rps, stamp, facts, options) + "\n" if applications else "")
+        + f"{target_lines}\n"
+        + ("\n".join(notes) + "\n" if notes else "")
     )
 
 
@@ -709,16 +1003,19 @@ def update_doc(existing: str | None, method: str, result: str) -> str:
 # --- main -------------------------------------------------------------------------------------------------------
 
 
-def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result], dict[str, Any], dict[str, str]]:
+def measure(
+    options: Options, python: str, work_dir: Path
+) -> tuple[list[Result], dict[str, Any], dict[str, Any] | None, dict[str, str]]:
     database = f"rathaus_bench_{os.getpid()}"
     server: subprocess.Popen[bytes] | None = None
     created = False
+    media_root = work_dir / "media"
     try:
         pg_version = _pg(python, "version", options.pg_url_base)
         print(f"PostgreSQL {pg_version}: creating database {database}")
         created = True  # set before, so that an interrupted CREATE is cleaned up too (DROP … IF EXISTS)
         _pg(python, "create", options.pg_url_base, database)
-        env = _django_env(f"{options.pg_url_base}/{database}")
+        env = _django_env(f"{options.pg_url_base}/{database}", media_root)
         _manage(python, env, work_dir, "migrate", "--noinput", "-v0")
         _manage(python, env, work_dir, "createcachetable")
         _manage(python, env, work_dir, "load_demo_data")
@@ -769,12 +1066,23 @@ def measure(options: Options, python: str, work_dir: Path) -> tuple[list[Result]
             results.append(result)
             if server.poll() is not None:
                 raise BenchError(f"gunicorn exited during {scenario.name}:\n{_tail(log.read_text(errors='replace'))}")
-        return results, search, machine_facts(python, pg_version)
+        applications = None
+        if options.journeys:
+            log_before = log.stat().st_size
+            applications = _applications_benchmark(python, env, work_dir, port, server.pid, options)
+            with log.open("rb") as log_file:
+                log_file.seek(log_before)
+                applications["server_errors"] = server_errors(log_file.read().decode("utf-8", "replace"))
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn exited during the journeys:\n{_tail(log.read_text(errors='replace'))}")
+        return results, search, applications, machine_facts(python, pg_version)
     finally:
         # A second Ctrl-C or SIGTERM must not leave gunicorn running or the database behind.
         previous_handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
         if server is not None:
             _stop(server)
+        # Thousands of uploaded files and receipts; the logs stay for a failed run, the files do not.
+        shutil.rmtree(media_root, ignore_errors=True)
         if created:
             try:
                 _pg(python, "drop", options.pg_url_base, database)
@@ -806,14 +1114,28 @@ def parse_args(argv: list[str] | None = None) -> Options:
     write = parser.add_mutually_exclusive_group()
     write.add_argument("--write", dest="write", action="store_true", default=True, help="update docs (default)")
     write.add_argument("--no-write", dest="write", action="store_false", help="leave docs/performance.md alone")
+    parser.add_argument(
+        "--journey-duration", type=int, default=30, help="seconds of measured application journeys (default 30)"
+    )
+    parser.add_argument("--journey-warmup", type=int, default=5, help="seconds of journeys before (default 5)")
+    parser.add_argument(
+        "--journey-processes", type=int, default=2, help="load-generator processes for the journeys (default 2)"
+    )
+    parser.add_argument(
+        "--journey-threads", type=int, default=4, help="simulated citizens per load-generator process (default 4)"
+    )
+    parser.add_argument(
+        "--upload", choices=["pdf", "jpeg"], default="pdf", help="the journeys' 200 KB file: pdf (default) or jpeg"
+    )
+    parser.add_argument("--no-journeys", action="store_true", help="skip the online-application journeys")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
     args = parser.parse_args(argv)
-    for name in ("duration", "connections", "threads"):
+    for name in ("duration", "connections", "threads", "journey_duration", "journey_processes", "journey_threads"):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
-    if args.warmup < 0 or args.gunicorn_threads < 0:
-        parser.error("--warmup and --gunicorn-threads cannot be negative")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.warmup < 0 or args.gunicorn_threads < 0 or args.journey_warmup < 0:
+        parser.error("--warmup, --journey-warmup and --gunicorn-threads cannot be negative")
     if args.threads > args.connections:
         parser.error("wrk needs at least as many connections as threads")
     try:
@@ -830,6 +1152,12 @@ def parse_args(argv: list[str] | None = None) -> Options:
         write=args.write,
         strict=args.strict,
         verbose=args.verbose,
+        journeys=not args.no_journeys,
+        journey_duration=args.journey_duration,
+        journey_warmup=args.journey_warmup,
+        journey_processes=args.journey_processes,
+        journey_threads=args.journey_threads,
+        upload=args.upload,
     )
 
 
@@ -846,12 +1174,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: the CPUs were {_percent(busy)} busy before the run; other work will lower the numbers")
     work_dir = Path(tempfile.mkdtemp(prefix="rathaus-bench-"))
     budget = len(SCENARIOS) * (options.warmup + options.duration)
+    if options.journeys:
+        # Start-up of the load generators, the last journeys, the profile and the receipts: about 30 s.
+        budget += options.journey_warmup + options.journey_duration + 30
     print(
-        f"Rathaus benchmark: {options.gunicorn_summary()}, {options.wrk_summary()} "
-        f"(about {budget} s of load, after about a minute of setup and search timings)"
+        f"Rathaus benchmark: {options.gunicorn_summary()}, {options.wrk_summary()}"
+        + (f"; application journeys: {options.journey_summary()}" if options.journeys else "")
+        + f" (about {budget} s of load, after about a minute of setup and search timings)"
     )
     try:
-        results, search, facts = measure(options, python, work_dir)
+        results, search, applications, facts = measure(options, python, work_dir)
     except BenchError as error:
         print(f"\nbench: FAILED: {error}\nlogs: {work_dir}", file=sys.stderr)
         return 2
@@ -861,7 +1193,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work_dir, ignore_errors=True)
     facts["busy"] = _percent(busy) if busy is not None else "unknown"
 
-    targets = check_targets(results, search, options)
+    targets = check_targets(results, search, applications, options)
     print()
     print(results_table(results))
     print()
@@ -870,11 +1202,19 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(search_summary(search))
     print()
+    if applications is not None:
+        print(f"Online application, complete submission journey ({options.journey_summary()}):")
+        print(applications_steps_table(applications))
+        print()
+        print(applications_totals_table(applications, results[0].rps))
+        print()
+        print(applications_analysis(applications, results[0].rps))
+        print()
     print("\n".join(targets_text(targets, options)))
     if options.write:
         DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
         existing = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else None
-        section = result_section(results, search, targets, facts, options)
+        section = result_section(results, search, applications, targets, facts, options)
         updated = update_doc(existing, method_section(facts, options), section)
         DOC_PATH.write_text(updated, encoding="utf-8")
         print(f"\nwrote {DOC_PATH.relative_to(BASE_DIR)}")

@@ -22,9 +22,7 @@ Refuses to run on SQLite or on a database whose name does not start with ``ratha
 """
 
 import argparse
-import json
 import math
-import os
 import random
 import re
 import sys
@@ -35,8 +33,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench_common import require_bench_database, run_in_django
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-BENCH_DATABASE_PREFIX = "rathaus_bench_"
 
 MUNICIPALITY = {
     "slug": "benchstadt",
@@ -458,14 +457,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from rathaus.catalogue.models import SearchWord, Service, ServiceSearchEntry
     from rathaus.municipalities.models import Municipality
 
-    if connection.vendor != "postgresql":
-        raise SystemExit(f"bench_search: needs PostgreSQL, not {connection.vendor}")
-    database = str(connection.settings_dict["NAME"])
-    if not database.startswith(BENCH_DATABASE_PREFIX) and not args.any_database:
-        raise SystemExit(
-            f"bench_search: database {database!r} is not a benchmark database ({BENCH_DATABASE_PREFIX}…); "
-            "it would keep 10,000 generated services. Pass --any-database if that is what you want."
-        )
+    require_bench_database("bench_search", any_database=args.any_database, leaves_behind="10,000 generated services")
     if Municipality.objects.filter(slug=MUNICIPALITY["slug"]).exists():
         raise SystemExit(f"bench_search: municipality {MUNICIPALITY['slug']!r} exists already; use a fresh database")
 
@@ -567,14 +559,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.services < 1 or args.queries < 100 or args.warmup < 0:
         parser.error("--services must be at least 1, --queries at least 100, --warmup not negative")
-    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
-        parser.error("DJANGO_SETTINGS_MODULE is not set; run this in the environment of manage.py")
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
-    print(json.dumps(run(args), ensure_ascii=False), flush=True)
-    return 0
+    return run_in_django(parser, args, run)
 
 
 if __name__ == "__main__":
