@@ -247,6 +247,11 @@ class PageForm(forms.Form):
                 self._add_block(field, depends_on_page=True)
             elif condition_holds(condition, answers):
                 self._add_block(field, depends_on_page=False)
+        for block in self.blocks:
+            # Bound fields per block, so the template needs no search through all fields of the form.
+            block["fields"] = [self[name] for name in block.get("names", [])]
+            for item in block.get("items", []):
+                item["fields"] = [self[name] for name in item["names"]]
 
     # Building -----------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
 
 from rathaus.accounts.models import User
 from rathaus.catalogue.models import Service
@@ -36,9 +36,16 @@ def services_with_online_application(*, municipality: Municipality) -> set[int]:
     )
 
 
+# The service's long descriptions are not shown on application pages; not loading them halves the row.
+_SERVICE_TEXTS = [
+    f"version__form__service__{field.name}" for field in Service._meta.get_fields() if isinstance(field, TextField)
+]
+
+
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
     return (
-        Draft.objects.select_related("version__form__service", "version__form__responsible_unit", "submission")
+        Draft.objects.select_related("version__form__service", "submission")
+        .defer(*_SERVICE_TEXTS)
         .filter(municipality=municipality, pk=draft_id)
         .first()
     )
