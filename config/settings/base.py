@@ -37,6 +37,9 @@ INSTALLED_APPS = [
     "rathaus.accounts",
     "rathaus.catalogue",
     "rathaus.applications",
+    "rathaus.audit",
+    "rathaus.cases",
+    "rathaus.postbox",
     "rathaus.portal",
 ]
 

@@ -33,7 +33,7 @@ def load_forms(municipality: Municipality) -> int:
                 municipality=municipality, service=service, definition=definition, origin=FormVersion.Origin.DEMO
             )
             if not form.handoff_backends:
-                form_settings_update(form=form, values={"handoff_backends": ["email"]})
+                form_settings_update(form=form, values={"handoff_backends": ["case"]})
             form_publish(form=form)
         loaded += 1
     return loaded

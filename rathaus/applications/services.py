@@ -7,7 +7,6 @@ from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import holidays
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
@@ -22,6 +21,7 @@ from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality
 from rathaus.municipalities.page_cache import forget_cached_pages
 from rathaus.municipalities.selectors import municipality_sender
+from rathaus.municipalities.working_days import working_days_after
 
 from .definition import definition_errors, iter_fields
 from .engine import answers_on_path, ends_in_exit, fee_lines, fee_total, first_open_page, journey
@@ -337,23 +337,12 @@ def upload_remove(*, draft: Draft, upload_id: str, field_key: str) -> None:
 # Submitting -----------------------------------------------------------------------------------
 
 
-def _next_reference(*, municipality: Municipality, year: int) -> str:
+def reference_next(*, municipality: Municipality, year: int) -> str:
+    """The next reference of the year (ES-2026-000123), shared by online submissions and cases opened by staff."""
     sequence, _created = ReferenceSequence.objects.get_or_create(municipality=municipality, year=year)
     ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
     number = ReferenceSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
     return f"{municipality.reference_prefix}-{year}-{number:06d}"
-
-
-def working_days_after(start: Any, days: int) -> Any:
-    """The date `days` working days after `start`, skipping weekends and Baden-Württemberg holidays."""
-    public_holidays = holidays.country_holidays("DE", subdiv="BW", years=range(start.year, start.year + 3))
-    current = start
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if current.weekday() < 5 and current not in public_holidays:
-            remaining -= 1
-    return current
 
 
 class SubmissionRefused(Exception):
@@ -395,7 +384,7 @@ def application_submit(
                     municipality=locked.municipality,
                     version=locked.version,
                     draft=locked,
-                    reference=_next_reference(municipality=locked.municipality, year=timezone.localdate(now).year),
+                    reference=reference_next(municipality=locked.municipality, year=timezone.localdate(now).year),
                     user=locked.user,
                     email=_applicant_email(locked, answers),
                     language=language,

@@ -7,7 +7,7 @@ from .base import HandoffBackend
 _backends: dict[str, HandoffBackend] = {}
 _builtin_loaded = False
 
-DEFAULT_BACKENDS = ["email"]
+DEFAULT_BACKENDS = ["case"]
 
 
 def register(backend_class: type[HandoffBackend]) -> type[HandoffBackend]:
@@ -41,5 +41,5 @@ def choices() -> list[tuple[str, str]]:
 
 
 def keys_for(handoff_backends: list[str]) -> list[str]:
-    """The backends a form delivers through; a form without a choice goes by e-mail."""
+    """The backends a form delivers through; a form without a choice becomes a case in the back office."""
     return list(dict.fromkeys(handoff_backends)) or list(DEFAULT_BACKENDS)

@@ -91,7 +91,7 @@ def _make_due(handoff: Handoff) -> None:
 
 
 def test_the_registry_knows_the_built_in_backends():
-    assert [key for key, _name in registry.choices()] == ["email", "webhook"]
+    assert [key for key, _name in registry.choices()] == ["case", "email", "webhook"]
     assert registry.get("webhook").key == "webhook"
     with pytest.raises(KeyError):
         registry.get("fax")

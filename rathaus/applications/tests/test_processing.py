@@ -41,7 +41,11 @@ def _submission(**form_settings) -> Submission:
         },
     )
     form = submission.version.form
-    for name, value in {"handoff_email": "buergeramt@esslingen.example.org", **form_settings}.items():
+    for name, value in {
+        "handoff_email": "buergeramt@esslingen.example.org",
+        "handoff_backends": ["email"],
+        **form_settings,
+    }.items():
         setattr(form, name, value)
     form.save()
     return submission
@@ -205,12 +209,12 @@ def test_the_last_attempt_leaves_the_retry_to_the_recovery_pass(settings, tmp_pa
     assert not DBTaskResult.objects.exists()
 
 
-def test_a_form_without_chosen_backends_hands_off_by_email(tmp_path):
+def test_a_form_without_chosen_backends_hands_off_as_a_case_in_the_back_office(tmp_path):
     submission = _submission(handoff_backends=[])
 
     processing.submission_process_steps(submission_id=str(submission.pk))
 
-    assert list(submission.handoffs.values_list("backend", flat=True)) == ["email"]
+    assert list(submission.handoffs.values_list("backend", flat=True)) == ["case"]
 
 
 def test_the_deliveries_are_queued_once_the_handoffs_are_stored(django_capture_on_commit_callbacks, tmp_path):

@@ -1,5 +1,5 @@
 """Built-in hand-off backends; importing this package registers them."""
 
-from . import email, webhook
+from . import case, email, webhook
 
-__all__ = ["email", "webhook"]
+__all__ = ["case", "email", "webhook"]

@@ -1,0 +1,3 @@
+from . import backend
+
+__all__ = ["backend"]
