@@ -58,6 +58,8 @@ urlpatterns = [
     path("plattform/admin/", admin.site.urls),
     path("", include("rathaus.catalogue.urls")),
     path("", include("rathaus.applications.urls")),
+    path("", include("rathaus.cases.urls")),
+    path("", include("rathaus.postbox.urls")),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),
 ]
