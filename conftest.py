@@ -175,3 +175,48 @@ def _german_by_default():
     translation.activate("de")
     yield
     translation.activate("de")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that Django's SMTP backend sends to during the test.
+
+    Yields an object whose ``messages`` holds each received e-mail parsed with the ``email`` package
+    (and ``recipients`` the envelope recipients of each).
+    """
+    import socket
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    class ReceivedMail:
+        def __init__(self) -> None:
+            self.messages: list = []
+            self.recipients: list[list[str]] = []
+
+        async def handle_DATA(self, server, session, envelope):
+            content = envelope.original_content or envelope.content
+            if isinstance(content, str):
+                content = content.encode("utf-8")
+            self.messages.append(message_from_bytes(content, policy=policy.default))
+            self.recipients.append(list(envelope.rcpt_tos))
+            return "250 Message accepted for delivery"
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    received = ReceivedMail()
+    controller = Controller(received, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield received
+    finally:
+        controller.stop()

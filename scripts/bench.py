@@ -15,6 +15,10 @@ gunicorn on a free local port and measures with wrk:
 Before the server starts, scripts/bench_search.py adds 10,000 generated services in a municipality of
 their own to the database and times the catalogue search over them (in process, no HTTP).
 
+Last, scripts/bench_cases.py generates 1,000,000 cases over 50 offices in a municipality of their own
+(PostgreSQL COPY) and times the first page of the office inbox (filtered by state and sorted by due date;
+filtered by assignee) and the case page for a logged-in clerk against the same gunicorn.
+
 After the wrk scenarios, scripts/bench_applications.py gives an Esslingen service a six-page online
 application with a required upload and drives complete submission journeys (start, six pages with a
 200 KB file, check, submit, confirmation) over HTTP against the same gunicorn from separate
@@ -77,11 +81,15 @@ TARGET_P99_MS = 100.0
 TARGET_SEARCH_P95_MS = 20.0
 # Complete online-application journeys (six pages, a 200 KB upload) per second on PostgreSQL.
 TARGET_JOURNEYS_PER_SECOND = 50.0
+# Office inbox and case page over 1,000,000 generated cases, one request at a time.
+TARGET_CASES_P95_MS = 100.0
+CASES_HOST = "vorgaenge.localhost"
 
 # Setup steps must finish in these many seconds, or the run fails.
 STEP_TIMEOUTS = {"migrate": 300, "createcachetable": 60, "load_demo_data": 120, "collectstatic": 300}
 SEARCH_BENCH_TIMEOUT = 900
 APPLICATIONS_BENCH_TIMEOUT = 900
+CASES_BENCH_TIMEOUT = 1800
 JOURNEY_START_RATE = "1000000/h"
 SERVER_START_TIMEOUT = 60
 SERVER_STOP_TIMEOUT = 15
@@ -192,6 +200,9 @@ class Options:
     strict: bool
     verbose: bool
     journeys: bool = True
+    cases: bool = True
+    case_count: int = 1_000_000
+    case_requests: int = 200
     journey_duration: int = 30
     journey_warmup: int = 5
     journey_processes: int = 2
@@ -293,7 +304,7 @@ def _django_env(database_url: str, media_root: Path) -> dict[str, str]:
             # All simulated citizens come from 127.0.0.1; the per-address limit on starting applications is
             # still checked on every start, but set high enough not to refuse them.
             "RATHAUS_APPLICATION_START_RATE": JOURNEY_START_RATE,
-            "ALLOWED_HOSTS": f"127.0.0.1,localhost,{SITE_HOST}",
+            "ALLOWED_HOSTS": f"127.0.0.1,localhost,{SITE_HOST},{CASES_HOST}",
             "SECURE_SSL_REDIRECT": "false",
             # Nothing measured sends mail; if something did, it must not leave the machine.
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
@@ -363,6 +374,53 @@ def _applications_benchmark(
         f"{applications['receipts']['per_second']:.1f} receipts/s per worker process"
     )
     return applications
+
+
+def _cases_benchmark(python: str, env: dict[str, str], log_dir: Path, port: int, options: Options) -> dict[str, Any]:
+    """Run scripts/bench_cases.py against the running gunicorn; it checks no targets itself (--report-only)."""
+    started = time.monotonic()
+    print(
+        f"office inbox and case page: {options.case_count:,} generated cases, "
+        f"{options.case_requests} requests per page …",
+        end="",
+        flush=True,
+    )
+    argv = [str(BASE_DIR / "scripts" / "bench_cases.py"), "--port", str(port), "--host", CASES_HOST]
+    argv += ["--cases", str(options.case_count), "--requests", str(options.case_requests), "--report-only"]
+    cases = _sub_benchmark(python, argv, env, log_dir, CASES_BENCH_TIMEOUT)
+    worst = max(row["p95_ms"] for row in cases["scenarios"])
+    print(f" {time.monotonic() - started:.1f} s: worst p95 {worst:.1f} ms")
+    return cases
+
+
+def cases_table(cases: dict[str, Any]) -> str:
+    lines = [
+        "| page | request | requests | p50 ms | p95 ms | max ms |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in cases["scenarios"]:
+        lines.append(
+            f"| {row['name']} | `GET {row['path']}` | {row['count']} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} "
+            f"| {row['max_ms']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def cases_summary(cases: dict[str, Any]) -> str:
+    load = cases.get("load") or {}
+    loaded = (
+        f"written with COPY in {load.get('total_seconds', 0):.0f} s ({load.get('cases_seconds', 0):.0f} s cases, "
+        f"{load.get('events', 0):,} events of the measured office in {load.get('events_seconds', 0):.0f} s, ANALYZE "
+        f"{load.get('analyze_seconds', 0):.0f} s; foreign keys {load.get('foreign_key_checks', '?')})"
+        if load
+        else "reused from an earlier run"
+    )
+    return (
+        f"{cases['cases']:,} generated cases over {cases['offices']} offices, {loaded}. The measured office has "
+        f"{cases['office_cases']:,} cases, {cases['office_in_progress']:,} of them in Bearbeitung, "
+        f"{cases['office_assigned_to_clerk']:,} assigned to the logged-in clerk. One request at a time after "
+        f"{cases['warmup']} warm-up requests per page; nearest-rank percentiles."
+    )
 
 
 _LOGGED_ERROR = re.compile(r'"message": "Internal Server Error: [^"]*".*?(?:psycopg\.errors\.(\w+)|$)')
@@ -735,7 +793,11 @@ def applications_section(
 
 
 def check_targets(
-    results: list[Result], search: dict[str, Any], applications: dict[str, Any] | None, options: Options
+    results: list[Result],
+    search: dict[str, Any],
+    applications: dict[str, Any] | None,
+    options: Options,
+    cases: dict[str, Any] | None = None,
 ) -> list[tuple[str, bool, str]]:
     by_name = {r.scenario.name: r for r in results}
     ceiling, start, detail = by_name["ceiling"], by_name["start page"], by_name["service detail page"]
@@ -775,6 +837,15 @@ def check_targets(
                 f"{applications['errors']} failed, {check['submissions_in_db']:,} submissions for "
                 f"{check['journeys_completed']:,} confirmations",
             ),
+        ]
+    if cases is not None:
+        targets += [
+            (
+                f"{row['name']} p95 < {TARGET_CASES_P95_MS:.0f} ms ({cases['cases']:,} cases, PostgreSQL)",
+                float(row["p95_ms"]) < TARGET_CASES_P95_MS,
+                f"{float(row['p95_ms']):.1f} ms",
+            )
+            for row in cases["scenarios"]
         ]
     return targets
 
@@ -925,15 +996,35 @@ records) for 30 queued submissions in one process: receipts per second per worke
 during the measurement come from `/proc/stat` and the processes' CPU times. The journeys use the same
 gunicorn as the other scenarios ({GUNICORN_WORKERS} {GUNICORN_WORKER_CLASS} workers unless `--gunicorn-threads`).
 
+**Office inbox and case page.** `scripts/bench_cases.py` creates the municipality "Vorgangsstadt
+(Benchmark)" under the host name `{CASES_HOST}` with 50 offices, four services and case types per office and
+eight clerks per office, and generates {options.case_count:,} cases (`--cases`) over the offices, the measured
+office (the first) with twice the average share: received over the last three years, with states by age
+(recent cases mostly eingegangen or in Bearbeitung, some Rückfrage; cases older than two months almost all
+abgeschlossen, about 3 % zurückgezogen, a few left open), decision and closing dates (median about 8 days),
+due dates, channels, applicants and, for most cases, one of the office's clerks as assignee. The rows are
+generated in Python with a fixed seed and written with PostgreSQL `COPY` (psycopg `cursor.copy`) in one
+transaction, foreign-key triggers off during the load where the role may (`session_replication_role =
+replica`; the rows are consistent by construction), then the history of the measured office's cases (receipt,
+assignment, each workflow step) the same way, then `ANALYZE`. The first clerk of the measured office is
+logged in as the tests do it (a database session with password and TOTP as its authentication methods; the
+account has a TOTP authenticator). One request at a time against the same gunicorn, after 10 warm-up
+requests per page, {options.case_requests} requests (`--case-requests`) each of: the first inbox page
+filtered by state "in Bearbeitung" and sorted by due date (`?status=in_bearbeitung&sortierung=frist`), the
+first inbox page filtered by assignee (`?zustaendig=ich`), and the case page of a different random case of
+the office for each request. Every response must be 200 with an office reference (inbox) or the case's own
+reference (case page). p50, p95 (nearest rank) and max per page.
+
 **Targets** at {TARGET_CONNECTIONS} connections: the start page and the service detail page reach at least
 {_percent(TARGET_SHARE_OF_CEILING)} of the ceiling's req/s, the start page with p99 below {TARGET_P99_MS:.0f} ms; the catalogue
 search answers with p95 below {TARGET_SEARCH_P95_MS:.0f} ms over 10,000 services on PostgreSQL; at least
 {TARGET_JOURNEYS_PER_SECOND:.0f} complete application journeys per second on this machine, every journey completes and the
-database holds one submission per confirmed journey. The script prints PASS or
+database holds one submission per confirmed journey; the first page of the filtered and sorted inbox, of the
+inbox filtered by assignee and the case page each with p95 below {TARGET_CASES_P95_MS:.0f} ms over {options.case_count:,} cases. The script prints PASS or
 FAIL per target and exits 0 either way, unless `--strict`. Flags: `--duration`, `--connections`, `--threads`, `--warmup`,
 `--gunicorn-threads N` (gthread instead of sync workers, for comparisons), `--journey-duration`, `--journey-warmup`,
-`--journey-processes`, `--journey-threads`, `--upload pdf|jpeg`, `--no-journeys`, `--no-write` (leave this file
-alone).
+`--journey-processes`, `--journey-threads`, `--upload pdf|jpeg`, `--no-journeys`, `--cases N`, `--case-requests N`,
+`--no-cases`, `--no-write` (leave this file alone).
 
 Read the numbers as relative, not as capacity: wrk or the load generators, gunicorn and PostgreSQL share
 the same CPUs, and only anonymous visitors are measured. Compare runs made on the same machine.
@@ -951,6 +1042,7 @@ def result_section(
     targets: list[tuple[str, bool, str]],
     facts: dict[str, str],
     options: Options,
+    cases: dict[str, Any] | None = None,
 ) -> str:
     stamp = datetime.datetime.now(datetime.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     target_lines = "\n".join(f"- {line.replace('  ', ': ', 1)}" for line in targets_text(targets, options))
@@ -969,6 +1061,11 @@ def result_section(
         f"Catalogue search ({search['services']:,} services, PostgreSQL):\n\n{search_table(search)}\n\n"
         f"{search_summary(search)}\n\n"
         + (applications_section(applications, results[0].rps, stamp, facts, options) + "\n" if applications else "")
+        + (
+            f"#### Vorgänge: Posteingang und Vorgangsseite\n\n{cases_summary(cases)}\n\n{cases_table(cases)}\n\n"
+            if cases
+            else ""
+        )
         + f"{target_lines}\n"
         + ("\n".join(notes) + "\n" if notes else "")
     )
@@ -1005,7 +1102,7 @@ def update_doc(existing: str | None, method: str, result: str) -> str:
 
 def measure(
     options: Options, python: str, work_dir: Path
-) -> tuple[list[Result], dict[str, Any], dict[str, Any] | None, dict[str, str]]:
+) -> tuple[list[Result], dict[str, Any], dict[str, Any] | None, dict[str, Any] | None, dict[str, str]]:
     database = f"rathaus_bench_{os.getpid()}"
     server: subprocess.Popen[bytes] | None = None
     created = False
@@ -1075,7 +1172,12 @@ def measure(
                 applications["server_errors"] = server_errors(log_file.read().decode("utf-8", "replace"))
             if server.poll() is not None:
                 raise BenchError(f"gunicorn exited during the journeys:\n{_tail(log.read_text(errors='replace'))}")
-        return results, search, applications, machine_facts(python, pg_version)
+        cases = None
+        if options.cases:
+            cases = _cases_benchmark(python, env, work_dir, port, options)
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn exited during the case pages:\n{_tail(log.read_text(errors='replace'))}")
+        return results, search, applications, cases, machine_facts(python, pg_version)
     finally:
         # A second Ctrl-C or SIGTERM must not leave gunicorn running or the database behind.
         previous_handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -1128,6 +1230,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--upload", choices=["pdf", "jpeg"], default="pdf", help="the journeys' 200 KB file: pdf (default) or jpeg"
     )
     parser.add_argument("--no-journeys", action="store_true", help="skip the online-application journeys")
+    parser.add_argument(
+        "--cases", type=int, default=1_000_000, help="generated cases for the inbox and case page (default 1,000,000)"
+    )
+    parser.add_argument(
+        "--case-requests", type=int, default=200, help="measured requests per inbox and case page (default 200)"
+    )
+    parser.add_argument("--no-cases", action="store_true", help="skip the inbox and case page over generated cases")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
     args = parser.parse_args(argv)
@@ -1153,6 +1262,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         strict=args.strict,
         verbose=args.verbose,
         journeys=not args.no_journeys,
+        cases=not args.no_cases,
+        case_count=args.cases,
+        case_requests=args.case_requests,
         journey_duration=args.journey_duration,
         journey_warmup=args.journey_warmup,
         journey_processes=args.journey_processes,
@@ -1177,13 +1289,16 @@ def main(argv: list[str] | None = None) -> int:
     if options.journeys:
         # Start-up of the load generators, the last journeys, the profile and the receipts: about 30 s.
         budget += options.journey_warmup + options.journey_duration + 30
+    if options.cases:
+        # Generating and loading the cases (about 2 minutes for a million), then the requests one at a time.
+        budget += options.case_count // 8000 + options.case_requests * 3 // 5
     print(
         f"Rathaus benchmark: {options.gunicorn_summary()}, {options.wrk_summary()}"
         + (f"; application journeys: {options.journey_summary()}" if options.journeys else "")
         + f" (about {budget} s of load, after about a minute of setup and search timings)"
     )
     try:
-        results, search, applications, facts = measure(options, python, work_dir)
+        results, search, applications, cases, facts = measure(options, python, work_dir)
     except BenchError as error:
         print(f"\nbench: FAILED: {error}\nlogs: {work_dir}", file=sys.stderr)
         return 2
@@ -1193,7 +1308,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(work_dir, ignore_errors=True)
     facts["busy"] = _percent(busy) if busy is not None else "unknown"
 
-    targets = check_targets(results, search, applications, options)
+    targets = check_targets(results, search, applications, options, cases)
     print()
     print(results_table(results))
     print()
@@ -1210,11 +1325,17 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(applications_analysis(applications, results[0].rps))
         print()
+    if cases is not None:
+        print(f"Office inbox and case page ({cases['cases']:,} generated cases, PostgreSQL):")
+        print(cases_table(cases))
+        print()
+        print(cases_summary(cases))
+        print()
     print("\n".join(targets_text(targets, options)))
     if options.write:
         DOC_PATH.parent.mkdir(parents=True, exist_ok=True)
         existing = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else None
-        section = result_section(results, search, applications, targets, facts, options)
+        section = result_section(results, search, applications, targets, facts, options, cases)
         updated = update_doc(existing, method_section(facts, options), section)
         DOC_PATH.write_text(updated, encoding="utf-8")
         print(f"\nwrote {DOC_PATH.relative_to(BASE_DIR)}")

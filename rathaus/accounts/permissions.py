@@ -8,13 +8,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .models import StaffMembership
 from .selectors import staff_membership_for, user_has_mfa
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 _ROLE_RANK = {
     StaffMembership.Role.CLERK: 1,
@@ -35,7 +36,7 @@ def staff_required(minimum_role: str = StaffMembership.Role.CLERK) -> Callable[[
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = staff_membership_for(user=request.user, municipality=request.municipality)  # type: ignore[arg-type,attr-defined]

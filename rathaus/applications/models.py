@@ -107,6 +107,13 @@ class FormVersion(models.Model):
         return f"{self.form} v{self.number}"
 
 
+class ApplicationChannel(models.TextChoices):
+    """How an application was filled in: by the citizen online, or by a clerk at the counter on their behalf."""
+
+    ONLINE = "online", _("online")
+    ASSISTED = "assistiert", _("am Schalter für die antragstellende Person")
+
+
 class Draft(models.Model):
     """An application in progress: the answers so far, resumable by account or by emailed link."""
 
@@ -120,6 +127,17 @@ class Draft(models.Model):
     visited_pages = models.JSONField(default=list, blank=True)
     resume_email = models.EmailField(blank=True)
     resume_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    channel = models.CharField(
+        _("Eingangskanal"), max_length=20, choices=ApplicationChannel.choices, default=ApplicationChannel.ONLINE
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("am Schalter erfasst von"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField()
@@ -180,9 +198,7 @@ class ReferenceSequence(models.Model):
 class Submission(models.Model):
     """A submitted application, with the exact form version and answers it was made with."""
 
-    class Channel(models.TextChoices):
-        ONLINE = "online", _("online")
-        ASSISTED = "assistiert", _("am Schalter für die antragstellende Person")
+    Channel = ApplicationChannel
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="submissions")

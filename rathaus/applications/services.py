@@ -192,13 +192,26 @@ def prefilled_answers(definition: dict[str, Any], user: User | None) -> dict[str
     return answers
 
 
-def draft_start(*, version: FormVersion, user: User | None) -> Draft:
-    """Open a new application on the published version, prefilled from the account."""
+def draft_start(
+    *,
+    version: FormVersion,
+    user: User | None,
+    channel: str = Submission.Channel.ONLINE,
+    assisted_by: User | None = None,
+) -> Draft:
+    """Open a new application on the published version, prefilled from the account.
+
+    At the counter (``channel`` assistiert) a clerk fills the form for someone else: the draft is
+    the clerk's, but nothing of the clerk's account may be filled into the citizen's answers.
+    """
+    assisted = channel == Submission.Channel.ASSISTED
     return Draft.objects.create(
         municipality_id=version.form.municipality_id,
         version=version,
         user=user,
-        answers=prefilled_answers(version.definition, user),
+        channel=channel,
+        assisted_by=assisted_by if assisted else None,
+        answers={} if assisted else prefilled_answers(version.definition, user),
         expires_at=timezone.now() + timedelta(days=version.form.resume_days),
     )
 
@@ -385,7 +398,8 @@ def application_submit(
                     version=locked.version,
                     draft=locked,
                     reference=reference_next(municipality=locked.municipality, year=timezone.localdate(now).year),
-                    user=locked.user,
+                    # At the counter the draft is the clerk's account, but the application is not.
+                    user=None if channel == Submission.Channel.ASSISTED else locked.user,
                     email=_applicant_email(locked, answers),
                     language=language,
                     portal_url=portal_url,
@@ -419,6 +433,6 @@ def _applicant_email(draft: Draft, answers: dict[str, Any]) -> str:
         for field in page.get("fields", []):
             if field["type"] == "email" and field.get("prefill") == "email" and answers.get(field["key"]):
                 return str(answers[field["key"]])
-    if draft.user is not None:
+    if draft.user is not None and draft.channel != Submission.Channel.ASSISTED:
         return draft.user.email
     return draft.resume_email

@@ -312,7 +312,7 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
     if request.method == "POST" and declaration_form.is_valid():
         try:
             submission = services.application_submit(
-                draft=draft, language=_language(), portal_url=request.build_absolute_uri("/")
+                draft=draft, language=_language(), portal_url=request.build_absolute_uri("/"), channel=draft.channel
             )
         except services.SubmissionRefused as refusal:
             messages.error(request, str(refusal))
@@ -447,11 +447,19 @@ def application_discard(request: MunicipalityRequest, draft_id: UUID) -> HttpRes
 @require_GET
 @login_required
 def my_applications(request: AuthenticatedRequest) -> HttpResponse:
+    from rathaus.cases.selectors import cases_for_citizen
+    from rathaus.cases.timeline import state_text
+
+    cases = list(cases_for_citizen(municipality=request.municipality, user=request.user).select_related("submission"))
     return render(
         request,
         "applications/my_applications.html",
         {
             "drafts": selectors.drafts_of_user(municipality=request.municipality, user=request.user),
-            "submissions": selectors.submissions_of_user(municipality=request.municipality, user=request.user),
+            # Submissions whose case is not opened yet (the worker is still handing them over).
+            "submissions": selectors.submissions_of_user(municipality=request.municipality, user=request.user).filter(
+                case__isnull=True
+            ),
+            "case_rows": [(case, state_text(case)) for case in cases],
         },
     )

@@ -2,12 +2,14 @@
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from rathaus.accounts.models import StaffMembership, User
-from rathaus.municipalities.models import Municipality
+from rathaus.applications.models import Upload
+from rathaus.catalogue.models import Service
+from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, CaseType
 
 
 def staff_unit_ids(membership: StaffMembership) -> list[int]:
@@ -68,4 +70,74 @@ def colleagues_of_unit(*, case: Case) -> QuerySet[User]:
         )
         .distinct()
         .order_by("family_name", "given_name", "email")
+    )
+
+
+def colleagues_of_units(*, municipality: Municipality, unit_ids: list[int]) -> QuerySet[User]:
+    """Staff who work in any of these offices: the people a case of the inbox may be given to."""
+    return (
+        User.objects.filter(
+            staff_memberships__municipality=municipality,
+            staff_memberships__is_active=True,
+            staff_memberships__units__in=unit_ids,
+        )
+        .distinct()
+        .order_by("family_name", "given_name", "email")
+    )
+
+
+def case_types_of_units(*, municipality: Municipality, unit_ids: list[int]) -> QuerySet[CaseType]:
+    """The case types processed in these offices, with their services (for filters and workflows)."""
+    return (
+        CaseType.objects.filter(municipality=municipality, responsible_unit_id__in=unit_ids)
+        .select_related("service")
+        .order_by("service__name")
+    )
+
+
+def services_for_manual_case(*, municipality: Municipality, unit_ids: list[int]) -> list[Service]:
+    """Published services whose cases would land in one of these offices.
+
+    The office is the case type's, or for a service without one yet the office a new case type
+    would get (the online form's office, else the first responsible office by name).
+    """
+    services = (
+        Service.objects.filter(municipality=municipality, is_published=True)
+        .select_related("case_type", "application_form")
+        .prefetch_related(Prefetch("responsible_units", queryset=OrganisationalUnit.objects.order_by("name")))
+        .order_by("name")
+    )
+    wanted = set(unit_ids)
+    found = []
+    for service in services:
+        case_type = getattr(service, "case_type", None)
+        form = getattr(service, "application_form", None)
+        if case_type is not None:
+            unit_id = case_type.responsible_unit_id
+        elif form is not None and form.responsible_unit_id is not None:
+            unit_id = form.responsible_unit_id
+        else:
+            units = list(service.responsible_units.all())
+            unit_id = units[0].pk if units else None
+        if unit_id in wanted:
+            found.append(service)
+    return found
+
+
+def case_files(*, case: Case) -> QuerySet[Upload]:
+    """The files submitted with the case's online application."""
+    if case.submission_id is None:
+        return Upload.objects.none()
+    return Upload.objects.filter(submission_id=case.submission_id, municipality_id=case.municipality_id)
+
+
+def case_messages(*, case: Case) -> QuerySet[Any]:
+    """The case's message thread with the applicant, oldest first, with attachments."""
+    from rathaus.postbox.models import Message
+
+    return (
+        Message.objects.filter(case=case, municipality_id=case.municipality_id)
+        .select_related("sender")
+        .prefetch_related("attachments")
+        .order_by("created_at")
     )

@@ -172,6 +172,8 @@ def case_create_from_submission(*, submission: Submission) -> Case:
             state=workflow.initial,
             received_at=locked.submitted_at,
             due_date=locked.due_date or _due_date(case_type, locked.submitted_at),
+            # At the counter: the clerk who filled in the form for the applicant.
+            created_by=locked.draft.assisted_by if channel == Case.Channel.ASSISTED and locked.draft else None,
             **applicant,
         )
         _event(case, CaseEvent.Kind.CREATED, public=True, state_to=case.state, data={"channel": channel})

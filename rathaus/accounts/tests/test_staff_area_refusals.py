@@ -5,6 +5,8 @@ from django.urls import get_resolver, reverse
 
 from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
 
+NO_ID = "00000000-0000-0000-0000-000000000000"
+
 # url name -> (args, minimum role that may use it)
 STAFF_VIEWS = {
     "portal:staff_dashboard": ((), "clerk"),
@@ -43,6 +45,21 @@ STAFF_VIEWS = {
     "applications:staff_field_edit": ((1, "seite", "feld"), "municipality_admin"),
     "applications:staff_field_move": ((1, "seite", "feld"), "municipality_admin"),
     "applications:staff_field_remove": ((1, "seite", "feld"), "municipality_admin"),
+    "cases:inbox": ((), "clerk"),
+    "cases:bulk_assign": ((), "clerk"),
+    "cases:case_open": ((), "clerk"),
+    "cases:assisted_start": ((), "clerk"),
+    "cases:case": ((NO_ID,), "clerk"),
+    "cases:case_note": ((NO_ID,), "clerk"),
+    "cases:case_assign": ((NO_ID,), "clerk"),
+    "cases:case_transition": ((NO_ID,), "clerk"),
+    "cases:case_file": ((NO_ID, NO_ID), "clerk"),
+    "cases:case_receipt": ((NO_ID,), "clerk"),
+    "postbox:staff_message": ((NO_ID,), "clerk"),
+    "postbox:staff_request": ((NO_ID,), "clerk"),
+    "postbox:staff_attachment": ((NO_ID, NO_ID), "clerk"),
+    "cases:dashboard": ((), "office_lead"),
+    "cases:dashboard_csv": ((), "office_lead"),
 }
 
 

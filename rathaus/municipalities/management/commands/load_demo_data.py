@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.applications.demo import load_forms
+from rathaus.cases.demo import load_cases
 from rathaus.catalogue.demo import load_catalogue
 from rathaus.municipalities import demo
 
@@ -38,3 +39,7 @@ class Command(BaseCommand):
         if options["with_demo_accounts"]:
             for line in demo.load_accounts():
                 self.stdout.write(line)
+        # After the forms (online demo cases are submitted on them) and the accounts (cases go to demo staff).
+        for municipality in municipalities:
+            if municipality.slug == "esslingen":
+                self.stdout.write(f"{municipality.name}: {load_cases(municipality)} Demo-Vorgänge")
