@@ -243,6 +243,9 @@ RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
 # often the worker looks for submissions and hand-offs that a crash left behind.
 RATHAUS_HANDOFF_LEASE_SECONDS = env_int("RATHAUS_HANDOFF_LEASE_SECONDS", 300)
 RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS", 60)
+# Cases: how often the worker sends deadline reminders and escalations and anonymises cases past
+# their retention period (each pass handles a limited batch, so a short interval catches up quickly).
+RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS", 900)
 # Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
 RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
 RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")

@@ -337,39 +337,12 @@ def applications_recover_run(*, now: datetime | None = None) -> dict[str, int]:
     return {"submissions": len(submission_ids), "handoffs": len(handoff_ids), "drafts": drafts}
 
 
-def _recovery_waiting() -> bool:
-    from django_tasks import TaskResultStatus
-
-    from .tasks import applications_recover
-
-    backend = applications_recover.get_backend()
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:  # pragma: no cover - the project always has the database backend
-        return False
-    if not isinstance(backend, DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        backend_name=backend.alias, task_path=applications_recover.module_path, status=TaskResultStatus.READY
-    ).exists()
-
-
 def _recovery_enqueue(run_after: datetime | None) -> bool:
+    from rathaus.portal.scheduling import recurring_enqueue
+
     from .tasks import applications_recover
 
-    if not applications_recover.get_backend().supports_defer:
-        # A backend that runs tasks at once would run the chain forever, right here.
-        return False
-    # A pass that finds another one waiting does not queue its own: two chains (two workers starting
-    # together) thus merge into one at their next pass.
-    if _recovery_waiting():
-        return False
-    if run_after is None:
-        applications_recover.enqueue()
-    else:
-        applications_recover.using(run_after=run_after).enqueue()
-    return True
+    return recurring_enqueue(applications_recover, run_after)
 
 
 def recovery_ensure_scheduled() -> bool:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -159,22 +159,6 @@ def bulk_assign(request: StaffRequest) -> HttpResponse:
 # The case page --------------------------------------------------------------------------------
 
 
-def _optional_link(name: str, case: Case, fallback_path: str = "") -> str:
-    """The address of a page another part of the system provides, by name where it is registered."""
-    try:
-        return reverse(name, args=[case.pk])
-    except NoReverseMatch:
-        return fallback_path
-
-
-def _attachment_links() -> bool:
-    try:
-        reverse("postbox:staff_attachment", args=["00000000-0000-0000-0000-000000000000"] * 2)
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def _timeline(case: Case, workflow: flow.Workflow) -> list[dict[str, Any]]:
     def label(key: str) -> str:
         state = workflow.states.get(key)
@@ -217,14 +201,13 @@ def case_detail(request: StaffRequest, case_id: UUID) -> HttpResponse:
             "thread": list(selectors.case_messages(case=case)),
             "colleagues": [(person.pk, person_label(person)) for person in selectors.colleagues_of_unit(case=case)],
             "transitions": workflow.available(case.state, role),
-            "request_url": _optional_link("postbox:staff_request", case, f"/verwaltung/vorgaenge/{case.pk}/rueckfrage/")
+            "request_url": reverse("postbox:staff_request", args=[case.pk])
             if workflow.available(case.state, role, via="request")
             else "",
-            "decision_url": _optional_link("cases:decision_edit", case, f"/verwaltung/vorgaenge/{case.pk}/bescheid/")
+            "decision_url": reverse("cases:decision_edit", args=[case.pk])
             if workflow.available(case.state, role, via="decision")
             else "",
-            "message_url": _optional_link("postbox:staff_message", case),
-            "attachment_links": _attachment_links(),
+            "message_url": reverse("postbox:staff_message", args=[case.pk]),
             "note_form": NoteForm(),
         },
     )

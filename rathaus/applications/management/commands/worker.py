@@ -1,4 +1,4 @@
-"""The background worker: django-tasks' db_worker, with the recovery pass of online applications queued first."""
+"""The background worker: django-tasks' db_worker, with the recurring passes (recovery, housekeeping) queued first."""
 
 from argparse import ArgumentParser
 from typing import Any
@@ -6,12 +6,14 @@ from typing import Any
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from rathaus.applications.processing import recovery_ensure_scheduled
+from rathaus.cases.tasks import housekeeping_ensure_scheduled
 
 
 class Command(DatabaseWorkerCommand):
     help = (
         "Run the background worker for all queues. Queues the recurring recovery of online applications "
-        "unless it is already waiting; takes every option of db_worker."
+        "and the housekeeping of cases (deadline reminders, escalation, retention) unless they are already "
+        "waiting; takes every option of db_worker."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -23,4 +25,6 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if recovery_ensure_scheduled():
             self.stdout.write("Wiederherstellungslauf für Online-Anträge eingeplant.")
+        if housekeeping_ensure_scheduled():
+            self.stdout.write("Fristen- und Aufbewahrungslauf für Vorgänge eingeplant.")
         super().handle(*args, **options)
