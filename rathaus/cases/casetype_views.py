@@ -54,7 +54,9 @@ def case_type_edit(request: StaffRequest, service_id: int) -> HttpResponse:
         form = CaseTypeForm(request.POST, municipality=request.municipality, case_type=case_type)
         if form.is_valid():
             try:
-                saved = case_type_for_service(service=service)
+                saved = case_type_for_service(
+                    service=service, responsible_unit=form.cleaned_data.get("responsible_unit")
+                )
                 case_type_update(case_type=saved, values=dict(form.cleaned_data), actor=request.user)
             except CaseRefused as refusal:
                 form.add_error(None, str(refusal))

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rathaus.accounts.permissions import staff_required
 from rathaus.municipalities.http import StaffRequest
 
-from . import decisions
+from . import decisions, selectors
 from . import workflow as flow
 from .letters import LETTER_CONTENT_TYPE, letter_file_name, letter_pdf_render
 from .models import Case, Decision
@@ -64,7 +64,7 @@ def _case_or_404(request: StaffRequest, case_id: UUID) -> Case:
 
 
 def _decision_or_404(case: Case) -> Decision:
-    decision = decisions.decision_of_case(case=case)
+    decision = selectors.decision_of_case(case=case)
     if decision is None:
         raise Http404
     return decision
@@ -119,7 +119,7 @@ def _save_draft(request: StaffRequest, case: Case, decision: Decision | None, da
 @require_http_methods(["GET", "POST"])
 def decision_edit(request: StaffRequest, case_id: UUID) -> HttpResponse:
     case = _case_or_404(request, case_id)
-    decision = decisions.decision_of_case(case=case)
+    decision = selectors.decision_of_case(case=case)
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if form.is_valid():
@@ -255,7 +255,7 @@ def decision_send(request: StaffRequest, case_id: UUID) -> HttpResponse:
 @staff_required()
 @require_GET
 def decision_approvals(request: StaffRequest) -> HttpResponse:
-    waiting = decisions.decisions_awaiting_approval(
+    waiting = selectors.decisions_awaiting_approval(
         municipality=request.municipality, membership=request.staff_membership
     )[:200]
     return render(request, "cases/decision/approvals.html", {"decisions": list(waiting)})

@@ -11,19 +11,16 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rathaus.accounts.models import StaffMembership, User
-from rathaus.municipalities.models import Municipality
 from rathaus.postbox.models import Message
 from rathaus.postbox.services import message_send
 
 from . import workflow as flow
 from .letters import LETTER_CONTENT_TYPE, letter_file_name, letter_pdf_render, letter_text_render
 from .models import Case, CaseEvent, Decision
-from .selectors import cases_for_staff
 from .services import CaseRefused, _audit, _event, _lock, case_transition_via, staff_role
 
 # Checks ------------------------------------------------------------------------------------------
@@ -295,27 +292,3 @@ def _send(decision: Decision, actor: User, role: str) -> Decision:
         decision.document.storage.delete(stored)
         raise
     return decision
-
-
-# Reads -------------------------------------------------------------------------------------------
-
-
-def decisions_awaiting_approval(*, municipality: Municipality, membership: StaffMembership) -> QuerySet[Decision]:
-    """Decisions in the person's offices waiting for a second pair of eyes, without those they wrote."""
-    wrote = CaseEvent.objects.filter(
-        case_id=OuterRef("case_id"), kind=CaseEvent.Kind.DECISION_DRAFTED, actor=membership.user
-    )
-    return (
-        Decision.objects.filter(
-            state=Decision.State.AWAITING_APPROVAL,
-            case__in=cases_for_staff(municipality=municipality, membership=membership),
-        )
-        .exclude(drafted_by=membership.user)
-        .exclude(Exists(wrote))
-        .select_related("case__service", "drafted_by")
-        .order_by("approval_requested_at", "pk")
-    )
-
-
-def decision_of_case(*, case: Case) -> Decision | None:
-    return Decision.objects.filter(case=case).select_related("drafted_by", "approved_by").first()

@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from rathaus.accounts.models import StaffMembership, User
 from rathaus.applications.models import Upload
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from .models import Case, CaseEvent, CaseType
+from .models import Case, CaseEvent, CaseType, Decision
 
 
 def staff_unit_ids(membership: StaffMembership) -> list[int]:
@@ -141,3 +141,24 @@ def case_messages(*, case: Case) -> QuerySet[Any]:
         .prefetch_related("attachments")
         .order_by("created_at")
     )
+
+
+def decisions_awaiting_approval(*, municipality: Municipality, membership: StaffMembership) -> QuerySet[Decision]:
+    """Decisions in the person's offices waiting for a second pair of eyes, without those they wrote."""
+    wrote = CaseEvent.objects.filter(
+        case_id=OuterRef("case_id"), kind=CaseEvent.Kind.DECISION_DRAFTED, actor=membership.user
+    )
+    return (
+        Decision.objects.filter(
+            state=Decision.State.AWAITING_APPROVAL,
+            case__in=cases_for_staff(municipality=municipality, membership=membership),
+        )
+        .exclude(drafted_by=membership.user)
+        .exclude(Exists(wrote))
+        .select_related("case__service", "drafted_by")
+        .order_by("approval_requested_at", "pk")
+    )
+
+
+def decision_of_case(*, case: Case) -> Decision | None:
+    return Decision.objects.filter(case=case).select_related("drafted_by", "approved_by").first()

@@ -43,12 +43,13 @@ def _default_processing_days(service: Service) -> int:
     return 20
 
 
-def case_type_for_service(*, service: Service) -> CaseType:
-    """The service's case type, created with defaults the first time a case of the service arrives."""
+def case_type_for_service(*, service: Service, responsible_unit: Any = None) -> CaseType:
+    """The service's case type, created with defaults the first time a case of the service arrives
+    (or an administrator saves its settings, naming the office in ``responsible_unit``)."""
     existing = CaseType.objects.filter(service=service).select_related("responsible_unit").first()
     if existing is not None:
         return existing
-    unit = _default_unit(service)
+    unit = responsible_unit or _default_unit(service)
     if unit is None:
         raise CaseRefused(
             _("Für die Leistung „%(service)s“ ist keine bearbeitende Stelle hinterlegt.") % {"service": service.name}

@@ -79,6 +79,17 @@ def test_the_administrator_saves_a_case_type(service, citizens_office, municipal
     assert AuditEntry.objects.filter(action="case_type.updated", actor_id=municipality_admin.pk).exists()
 
 
+def test_a_service_without_an_office_gets_its_case_type_from_the_office_the_administrator_chooses(
+    esslingen, civil_works_office, municipality_admin
+):
+    orphan = ServiceFactory(municipality=esslingen, name="Sondernutzungserlaubnis")
+
+    response = client_for(ESSLINGEN_HOST, municipality_admin).post(_edit_url(orphan), _values(civil_works_office))
+
+    assert response.status_code == 302
+    assert CaseType.objects.get(service=orphan).responsible_unit == civil_works_office
+
+
 def test_a_custom_workflow_is_saved(service, citizens_office, municipality_admin):
     custom = copy.deepcopy(flow.DEFAULT_WORKFLOW)
     custom["states"][1]["label"] = "In Prüfung"

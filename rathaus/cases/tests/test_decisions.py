@@ -6,7 +6,7 @@ from django.db import transaction
 from rathaus.accounts.models import StaffMembership
 from rathaus.accounts.services import staff_membership_grant, user_create
 from rathaus.audit.models import AuditEntry
-from rathaus.cases import decisions
+from rathaus.cases import decisions, selectors
 from rathaus.cases import workflow as flow
 from rathaus.cases.models import Case, CaseEvent, Decision
 from rathaus.cases.services import CaseRefused, case_transition_via
@@ -275,7 +275,7 @@ def test_the_approval_queue_shows_colleagues_decisions_but_not_ones_own(
 
     def queue(user):
         membership = StaffMembership.objects.get(user=user, municipality=esslingen)
-        return list(decisions.decisions_awaiting_approval(municipality=esslingen, membership=membership))
+        return list(selectors.decisions_awaiting_approval(municipality=esslingen, membership=membership))
 
     assert [decision.case for decision in queue(second_clerk)] == [four_eyes_case]
     assert queue(clerk) == []

@@ -1,11 +1,11 @@
 """Housekeeping: deadline reminders and escalations once per deadline, and anonymisation after retention."""
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -45,6 +45,34 @@ def _open_case(case_type, **fields) -> Case:
     )
 
 
+@dataclass
+class SentMail:
+    to: list[str]
+    subject: str
+    body: str
+
+
+_received: list = []
+
+
+@pytest.fixture(autouse=True)
+def _real_smtp(smtp_server):
+    """Staff e-mails go through Django's SMTP backend to a real local server."""
+    _received.clear()
+    _received.append(smtp_server)
+    yield
+    _received.clear()
+
+
+def sent_mail() -> list[SentMail]:
+    """What the local SMTP server received so far: envelope recipients, subject and plain-text body."""
+    server = _received[0]
+    return [
+        SentMail(list(recipients), str(message["Subject"]), message.get_body(("plain",)).get_content())
+        for message, recipients in zip(server.messages, server.recipients, strict=True)
+    ]
+
+
 def _remind_on(*days: date) -> list[int]:
     return [housekeeping.reminders_send(today=day) for day in days]
 
@@ -68,7 +96,7 @@ def test_the_reminder_counts_working_days_across_easter_and_fires_once(case_type
     case.refresh_from_db()
     assert case.reminded_for == DUE
     assert case.events.filter(kind=CaseEvent.Kind.REMINDER).count() == 1
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_the_reminder_goes_to_the_office_without_the_applicants_data(case_type):
@@ -76,7 +104,7 @@ def test_the_reminder_goes_to_the_office_without_the_applicants_data(case_type):
 
     housekeeping.reminders_send(today=date(2026, 4, 1))
 
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == ["amt@beispiel.example.org"]
     assert case.reference in message.subject
     assert "Frist läuft bald ab" in message.subject
@@ -92,7 +120,7 @@ def test_the_reminder_goes_to_the_assigned_clerk(case_type, clerk):
 
     housekeeping.reminders_send(today=date(2026, 4, 1))
 
-    assert mail.outbox[0].to == [clerk.email]
+    assert sent_mail()[0].to == [clerk.email]
 
 
 class RefusingEmailBackend(BaseEmailBackend):
@@ -109,9 +137,9 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again(case_type, settings):
     case.refresh_from_db()
     assert case.reminded_for is None
     assert not case.events.filter(kind=CaseEvent.Kind.REMINDER).exists()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     assert housekeeping.reminders_send(today=date(2026, 4, 2)) == 1
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
 
 
 def test_a_new_deadline_gets_a_new_reminder(case_type):
@@ -134,7 +162,7 @@ def test_no_reminder_when_switched_off_paused_or_decided(case_type, esslingen, c
     _open_case(case_type, state=flow.DECIDED_STATE, decided_at=timezone.now())
 
     assert housekeeping.reminders_send(today=date(2026, 4, 7)) == 0
-    assert mail.outbox == []
+    assert sent_mail() == []
 
 
 # Escalation --------------------------------------------------------------------------------------
@@ -146,7 +174,7 @@ def test_an_overdue_case_is_escalated_to_the_office_lead_once(case_type, clerk, 
     sent = _escalate_on(date(2026, 4, 8), date(2026, 4, 9), date(2026, 4, 10), date(2026, 4, 11), date(2026, 4, 13))
 
     assert sent == [0, 1, 0, 0, 0]
-    (message,) = mail.outbox
+    (message,) = sent_mail()
     assert message.to == [office_lead.email]
     assert "Frist überschritten" in message.subject
     assert "Erika" not in message.body
@@ -167,7 +195,7 @@ def test_office_leads_of_other_offices_are_not_told(case_type, esslingen, civil_
 
     housekeeping.escalations_send(today=date(2026, 4, 9))
 
-    assert mail.outbox[0].to == [office_lead.email]
+    assert sent_mail()[0].to == [office_lead.email]
 
 
 def test_a_paused_case_is_not_escalated(case_type, office_lead):
