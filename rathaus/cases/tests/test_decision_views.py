@@ -4,45 +4,13 @@ import pytest
 from django.urls import reverse
 
 from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
-from rathaus.accounts.models import StaffMembership
-from rathaus.accounts.services import staff_membership_grant, user_create
 from rathaus.audit.models import AuditEntry
 from rathaus.cases import decisions
 from rathaus.cases import workflow as flow
 from rathaus.cases.models import Case, Decision
-from rathaus.cases.tests.factories import CaseFactory, CaseTypeFactory
-from rathaus.catalogue.tests.factories import ServiceFactory
 from rathaus.postbox.models import Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_clerk(esslingen, citizens_office):
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from conftest import TOTP_SECRET
-
-    user = user_create(email="kollegin@esslingen.example.org", password="ein-sicheres-Passwort-2026")
-    staff_membership_grant(user=user, municipality=esslingen, role=StaffMembership.Role.CLERK, units=[citizens_office])
-    TOTP.activate(user, TOTP_SECRET)
-    return user
-
-
-def _case(esslingen, office, *, four_eyes: bool) -> Case:
-    service = ServiceFactory(municipality=esslingen, name="Bewohnerparkausweis")
-    case_type = CaseTypeFactory(municipality=esslingen, service=service, responsible_unit=office, four_eyes=four_eyes)
-    return CaseFactory(case_type=case_type, reference="ES-2026-000077", applicant_name="Erika Mustermann")
-
-
-@pytest.fixture
-def case(esslingen, citizens_office):
-    return _case(esslingen, citizens_office, four_eyes=False)
-
-
-@pytest.fixture
-def four_eyes_case(esslingen, citizens_office):
-    return _case(esslingen, citizens_office, four_eyes=True)
 
 
 def _url(name: str, case: Case) -> str:
@@ -140,14 +108,14 @@ def test_four_eyes_drafter_submits_cannot_approve_and_a_colleague_approves(four_
     review = colleague.get(_url("decision_approve", four_eyes_case)).content.decode()
     response = colleague.post(_url("decision_approve", four_eyes_case))
 
-    assert "ES-2026-000077" in queue
+    assert "ES-2026-000042" in queue
     assert "Freigeben und versenden" in review
     assert response.status_code == 302
     four_eyes_case.refresh_from_db()
     assert four_eyes_case.state == flow.DECIDED_STATE
     assert four_eyes_case.outcome == Case.Outcome.APPROVED
     message = Message.objects.get(case=four_eyes_case, kind=Message.Kind.DECISION)
-    assert message.attachments.get().name == "bescheid-ES-2026-000077.pdf"
+    assert message.attachments.get().name == "bescheid-ES-2026-000042.pdf"
 
 
 def test_the_approval_queue_leaves_out_ones_own_drafts(four_eyes_case, clerk):
@@ -156,7 +124,7 @@ def test_the_approval_queue_leaves_out_ones_own_drafts(four_eyes_case, clerk):
 
     content = client_for(ESSLINGEN_HOST, clerk).get(reverse("cases:decision_approvals")).content.decode()
 
-    assert "ES-2026-000077" not in content
+    assert "ES-2026-000042" not in content
     assert "Zurzeit wartet kein Bescheid" in content
 
 
@@ -258,7 +226,7 @@ def test_the_approval_queue_refuses_citizens_and_hides_other_offices(submitted, 
     assert client_for(ESSLINGEN_HOST, citizen).get(reverse("cases:decision_approvals")).status_code == 403
     response = client_for(ESSLINGEN_HOST, other_office_clerk).get(reverse("cases:decision_approvals"))
     assert response.status_code == 200
-    assert "ES-2026-000077" not in response.content.decode()
+    assert "ES-2026-000042" not in response.content.decode()
 
 
 def test_a_preview_without_a_decision_is_not_found(case, clerk):

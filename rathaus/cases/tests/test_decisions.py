@@ -4,40 +4,14 @@ import pytest
 from django.db import transaction
 
 from rathaus.accounts.models import StaffMembership
-from rathaus.accounts.services import staff_membership_grant, user_create
 from rathaus.audit.models import AuditEntry
 from rathaus.cases import decisions, selectors
 from rathaus.cases import workflow as flow
 from rathaus.cases.models import Case, CaseEvent, Decision
 from rathaus.cases.services import CaseRefused, case_transition_via
-from rathaus.cases.tests.factories import CaseFactory, CaseTypeFactory
-from rathaus.catalogue.tests.factories import ServiceFactory
 from rathaus.postbox.models import Message
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def second_clerk(esslingen, citizens_office):
-    user = user_create(email="kollegin@esslingen.example.org", password="ein-sicheres-Passwort-2026")
-    staff_membership_grant(user=user, municipality=esslingen, role=StaffMembership.Role.CLERK, units=[citizens_office])
-    return user
-
-
-def _case(esslingen, office, *, four_eyes: bool) -> Case:
-    service = ServiceFactory(municipality=esslingen, name="Bewohnerparkausweis")
-    case_type = CaseTypeFactory(municipality=esslingen, service=service, responsible_unit=office, four_eyes=four_eyes)
-    return CaseFactory(case_type=case_type, reference="ES-2026-000042", applicant_name="Erika Mustermann")
-
-
-@pytest.fixture
-def case(esslingen, citizens_office):
-    return _case(esslingen, citizens_office, four_eyes=False)
-
-
-@pytest.fixture
-def four_eyes_case(esslingen, citizens_office):
-    return _case(esslingen, citizens_office, four_eyes=True)
 
 
 def _submitted(case, clerk) -> Decision:
