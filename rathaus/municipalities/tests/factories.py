@@ -14,8 +14,9 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda number: f"Gemeinde Beispiel {number}")
     short_name = factory.LazyAttribute(lambda municipality: municipality.name.replace("Gemeinde ", ""))
     slug = factory.Sequence(lambda number: f"beispiel-{number}")
-    ags = factory.Sequence(lambda number: f"08999{number:03d}")
-    ars = factory.Sequence(lambda number: f"08999000{number:04d}")
+    # The key is 8 digits whatever the sequence reaches; only the regional key must be unique.
+    ags = factory.Sequence(lambda number: f"08999{number % 1000:03d}")
+    ars = factory.Sequence(lambda number: f"0899{number:08d}")
     reference_prefix = "BS"
     accent_colour = "#004B87"
     street = "Marktplatz 1"
