@@ -62,7 +62,7 @@ class InboxScope:
     def state_choices(self) -> list[tuple[str, str]]:
         """Every state of the offices' workflows once, in workflow order."""
         seen: dict[str, str] = {}
-        for workflow in [flow.Workflow(flow.DEFAULT_WORKFLOW), *self.workflows.values()]:
+        for workflow in [flow.default_workflow(), *self.workflows.values()]:
             for key, state in workflow.states.items():
                 seen.setdefault(key, state.label)
         return list(seen.items())
@@ -70,12 +70,12 @@ class InboxScope:
     def open_states(self) -> list[str]:
         """States in which the deadline runs (not paused, decided or closed)."""
         keys: set[str] = set()
-        for workflow in [flow.Workflow(flow.DEFAULT_WORKFLOW), *self.workflows.values()]:
+        for workflow in [flow.default_workflow(), *self.workflows.values()]:
             keys.update(workflow.keys_of_kind(flow.OPEN))
         return sorted(keys)
 
     def workflow(self, case_type_id: int) -> flow.Workflow:
-        return self.workflows.get(case_type_id) or flow.Workflow(flow.DEFAULT_WORKFLOW)
+        return self.workflows.get(case_type_id) or flow.default_workflow()
 
 
 def inbox_scope(*, municipality: Municipality, membership: StaffMembership) -> InboxScope:

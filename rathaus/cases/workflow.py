@@ -6,6 +6,7 @@ own: they happen through a request for information, a decision letter or the cit
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -221,5 +222,11 @@ def workflow_errors(definition: Any) -> list[str]:
     return errors
 
 
+@cache
+def default_workflow() -> Workflow:
+    """The default workflow, checked once per process; most case types use it."""
+    return Workflow(DEFAULT_WORKFLOW)
+
+
 def workflow_for(case_type: Any) -> Workflow:
-    return Workflow(case_type.workflow or DEFAULT_WORKFLOW)
+    return Workflow(case_type.workflow) if case_type.workflow else default_workflow()

@@ -1,7 +1,10 @@
+import hashlib
+
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from rathaus.applications.models import ApplicationForm, Draft, FormVersion, Submission
+from rathaus.applications.models import ApplicationForm, Draft, FormVersion, Submission, Upload
 from rathaus.catalogue.tests.factories import ServiceFactory
 from rathaus.municipalities.tests.factories import MunicipalityFactory
 
@@ -74,3 +77,19 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     )
     fee_total = "12.50"
     submitted_at = factory.LazyFunction(timezone.now)
+
+
+def submission_upload_add(submission: Submission, file_name: str, content: bytes, field_key: str = "nachweis") -> Upload:
+    """A stored PDF upload of ``submission``, as the upload check leaves it."""
+    upload = Upload(
+        municipality=submission.municipality,
+        submission=submission,
+        field_key=field_key,
+        file_name=file_name,
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    upload.file.save(file_name, ContentFile(content), save=False)
+    upload.save()
+    return upload

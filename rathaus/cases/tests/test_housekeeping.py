@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from rathaus.accounts.models import StaffMembership
 from rathaus.applications.models import Draft, Upload
-from rathaus.applications.tests.factories import DraftFactory, SubmissionFactory
+from rathaus.applications.tests.factories import DraftFactory, SubmissionFactory, submission_upload_add
 from rathaus.audit.models import AuditEntry
 from rathaus.cases import housekeeping
 from rathaus.cases import workflow as flow
@@ -218,17 +218,7 @@ def _full_case(case_type, citizen, clerk, *, closed_days_ago: int | None, state:
         email="erika@example.org",
         answers={"name": "Erika Mustermann", "email": "erika@example.org"},
     )
-    upload = Upload(
-        municipality=case_type.municipality,
-        submission=submission,
-        field_key="nachweis",
-        file_name="meldebescheinigung.pdf",
-        content_type="application/pdf",
-        size=9,
-        sha256="0" * 64,
-    )
-    upload.file.save("meldebescheinigung.pdf", ContentFile(b"%PDF-test"), save=False)
-    upload.save()
+    submission_upload_add(submission, "meldebescheinigung.pdf", b"%PDF-test")
     submission.receipt.save("ES-receipt.pdf", ContentFile(b"%PDF-receipt"), save=True)
     now = timezone.now()
     closed_at = now - timedelta(days=closed_days_ago) if closed_days_ago is not None else None

@@ -5,15 +5,13 @@ responsible office get in; another citizen, a clerk of another office and staff 
 municipality get 403 or 404 and never see the data.
 """
 
-import hashlib
 
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
-from rathaus.applications.models import Upload
-from rathaus.applications.tests.factories import SubmissionFactory
+from rathaus.applications.tests.factories import SubmissionFactory, submission_upload_add
 from rathaus.cases.decisions import decision_draft, decision_send
 from rathaus.cases.services import case_create_from_submission
 from rathaus.catalogue.tests.factories import ServiceFactory
@@ -32,18 +30,7 @@ def world(esslingen, citizens_office, citizen, clerk):
         user=citizen,
         answers={"name": APPLICANT_NAME, "email": "erika@example.org", "nachricht": "Bitte bearbeiten."},
     )
-    content = b"%PDF-1.7 Fahrzeugschein"
-    upload = Upload(
-        municipality=esslingen,
-        submission=submission,
-        field_key="nachweis",
-        file_name="Fahrzeugschein.pdf",
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    upload.file.save("Fahrzeugschein.pdf", ContentFile(content), save=False)
-    upload.save()
+    upload = submission_upload_add(submission, "Fahrzeugschein.pdf", b"%PDF-1.7 Fahrzeugschein")
     submission.receipt.save("ES-2026-000001.pdf", ContentFile(b"%PDF-1.7 Empfang"), save=True)
     case = case_create_from_submission(submission=submission)
     case.applicant_name = APPLICANT_NAME

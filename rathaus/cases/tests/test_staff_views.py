@@ -12,7 +12,7 @@ from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
 from rathaus.applications.demo import FORMS_FOLDER
 from rathaus.applications.models import Draft, Submission, Upload
 from rathaus.applications.services import form_create, form_publish
-from rathaus.applications.tests.factories import SubmissionFactory
+from rathaus.applications.tests.factories import SubmissionFactory, submission_upload_add
 from rathaus.audit.models import AuditEntry
 from rathaus.cases import workflow as flow
 from rathaus.cases.models import Case, CaseEvent
@@ -33,17 +33,7 @@ def submitted_case(esslingen, citizens_office, citizen):
         user=citizen,
         answers={"name": "Erika Mustermann", "email": "erika@example.org", "nachricht": "Bitte um einen Ausweis."},
     )
-    upload = Upload(
-        municipality=esslingen,
-        submission=submission,
-        field_key="nachweis",
-        file_name="meldebescheinigung.pdf",
-        content_type="application/pdf",
-        size=12,
-        sha256="0" * 64,
-    )
-    upload.file.save("meldebescheinigung.pdf", ContentFile(b"%PDF-1.7 abc"), save=False)
-    upload.save()
+    submission_upload_add(submission, "meldebescheinigung.pdf", b"%PDF-1.7 abc")
     submission.receipt.save("quittung.pdf", ContentFile(b"%PDF-1.7 receipt"))
     return case_create_from_submission(submission=submission)
 
