@@ -79,7 +79,9 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(timezone.now)
 
 
-def submission_upload_add(submission: Submission, file_name: str, content: bytes, field_key: str = "nachweis") -> Upload:
+def submission_upload_add(
+    submission: Submission, file_name: str, content: bytes, field_key: str = "nachweis"
+) -> Upload:
     """A stored PDF upload of ``submission``, as the upload check leaves it."""
     upload = Upload(
         municipality=submission.municipality,

@@ -5,7 +5,6 @@ responsible office get in; another citizen, a clerk of another office and staff 
 municipality get 403 or 404 and never see the data.
 """
 
-
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
