@@ -46,6 +46,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("rathaus.municipalities.api.urls")),
     path("", include("rathaus.catalogue.api.urls")),
     path("", include("rathaus.applications.api.urls")),
+    path("", include("rathaus.appointments.api.urls")),
 ]
 
 urlpatterns = [
@@ -60,6 +61,10 @@ urlpatterns = [
     path("", include("rathaus.applications.urls")),
     path("", include("rathaus.cases.urls")),
     path("", include("rathaus.postbox.urls")),
+    path("", include("rathaus.appointments.urls")),
+    path("", include("rathaus.visits.urls")),
+    path("", include("rathaus.reports.urls")),
+    path("", include("rathaus.roadmap.urls")),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),
 ]

@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "rathaus.audit",
     "rathaus.cases",
     "rathaus.postbox",
+    "rathaus.appointments",
+    "rathaus.visits",
+    "rathaus.reports",
+    "rathaus.roadmap",
     "rathaus.portal",
 ]
 
