@@ -1,5 +1,7 @@
 """Every view of the staff area refuses the wrong people. A new staff URL without an entry here fails."""
 
+import importlib
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -70,6 +72,14 @@ STAFF_VIEWS = {
     "cases:dashboard": ((), "office_lead"),
     "cases:dashboard_csv": ((), "office_lead"),
 }
+
+# Newer apps keep their table beside their own tests, in tests/refusals.py (same shape as above).
+for _app in ("appointments", "visits", "reports", "roadmap"):
+    try:
+        _module = importlib.import_module(f"rathaus.{_app}.tests.refusals")
+    except ModuleNotFoundError:
+        continue
+    STAFF_VIEWS.update(_module.STAFF_VIEWS)
 
 
 def _staff_url_names() -> set[str]:
