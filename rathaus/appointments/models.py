@@ -289,6 +289,9 @@ class Appointment(models.Model):
         verbose_name=_("gebucht von (Mitarbeitende)"),
     )
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    language = models.CharField(_("Sprache der E-Mails"), max_length=8, default="de")
+    # Keys ("<kind>:<start>") of the e-mails already sent, so a task that runs twice sends nothing twice.
+    emails_sent = models.JSONField(default=list, blank=True, editable=False)
     created_at = models.DateTimeField(_("angelegt"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("Erinnerung gesendet"), null=True, blank=True)
@@ -301,7 +304,12 @@ class Appointment(models.Model):
         verbose_name_plural = _("Termine")
         ordering = ["starts_at"]
         indexes = [
-            models.Index(fields=["location", "starts_at"], name="appt_location_start_idx"),
+            # Leads with (location, starts_at) and carries the rest of what availability reads, so that
+            # query is answered from the index alone (key columns rather than INCLUDE: SQLite has no INCLUDE).
+            models.Index(
+                fields=["location", "starts_at", "counter", "ends_at", "state", "hold_expires_at"],
+                name="appt_location_start_idx",
+            ),
             models.Index(fields=["municipality", "email", "state"], name="appt_email_state_idx"),
             models.Index(fields=["state", "starts_at"], name="appt_state_start_idx"),
         ]
@@ -391,6 +399,11 @@ class WaitlistEntry(models.Model):
         Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("Angebot")
     )
     offered_at = models.DateTimeField(_("angeboten am"), null=True, blank=True)
+    # The cancelled appointment whose time was offered; when an offer lapses, the next person gets that time.
+    offered_from = models.ForeignKey(
+        Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    language = models.CharField(_("Sprache der E-Mails"), max_length=8, default="de")
     created_at = models.DateTimeField(_("eingetragen am"), auto_now_add=True)
 
     class Meta:
@@ -457,6 +470,8 @@ class LotteryEntry(models.Model):
     quantity = models.PositiveSmallIntegerField(_("Anzahl"), default=1, validators=[MinValueValidator(1)])
     state = models.CharField(_("Status"), max_length=20, choices=State.choices, default=State.PENDING)
     appointment = models.ForeignKey(Appointment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    language = models.CharField(_("Sprache der E-Mails"), max_length=8, default="de")
+    result_sent_at = models.DateTimeField(_("Ergebnis gesendet"), null=True, blank=True)
     created_at = models.DateTimeField(_("eingegangen"), auto_now_add=True)
 
     class Meta:
@@ -468,3 +483,25 @@ class LotteryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_state_display()})"
+
+
+class BookingEmailLock(models.Model):
+    """A row per municipality and e-mail address that online holds lock, so the cap on open appointments holds.
+
+    Counting the open appointments and inserting a new one are two steps; two holds for the same address at
+    the same moment would both count below the cap. Locking this row (``select_for_update``) first makes them
+    take turns. The address is stored only as a keyed hash, never in clear.
+    """
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    email_hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("Buchungssperre je E-Mail-Adresse")
+        verbose_name_plural = _("Buchungssperren je E-Mail-Adresse")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "email_hash"], name="appointments_email_lock_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email_hash[:12]
