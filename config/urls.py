@@ -64,6 +64,7 @@ urlpatterns = [
     path("", include("rathaus.appointments.urls")),
     path("", include("rathaus.visits.urls")),
     path("", include("rathaus.reports.urls")),
+    path("", include("rathaus.reports.open311.urls")),
     path("", include("rathaus.roadmap.urls")),
     path("", include("rathaus.municipalities.urls")),
     path("", include("rathaus.portal.urls")),

@@ -201,6 +201,9 @@ class Options:
     verbose: bool
     journeys: bool = True
     cases: bool = True
+    appointments: bool = True
+    roadmap: bool = True
+    reports: bool = True
     case_count: int = 1_000_000
     case_requests: int = 200
     journey_duration: int = 30
@@ -304,7 +307,7 @@ def _django_env(database_url: str, media_root: Path) -> dict[str, str]:
             # All simulated citizens come from 127.0.0.1; the per-address limit on starting applications is
             # still checked on every start, but set high enough not to refuse them.
             "RATHAUS_APPLICATION_START_RATE": JOURNEY_START_RATE,
-            "ALLOWED_HOSTS": f"127.0.0.1,localhost,{SITE_HOST},{CASES_HOST}",
+            "ALLOWED_HOSTS": f"127.0.0.1,localhost,{SITE_HOST},{CASES_HOST},roadmap.localhost,maengel.localhost",
             "SECURE_SSL_REDIRECT": "false",
             # Nothing measured sends mail; if something did, it must not leave the machine.
             "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
@@ -391,6 +394,41 @@ def _cases_benchmark(python: str, env: dict[str, str], log_dir: Path, port: int,
     worst = max(row["p95_ms"] for row in cases["scenarios"])
     print(f" {time.monotonic() - started:.1f} s: worst p95 {worst:.1f} ms")
     return cases
+
+
+def _appointments_benchmark(python: str, env: dict[str, str], log_dir: Path, port: int) -> dict[str, str]:
+    """Run scripts/bench_appointments.py (availability over 100,000 appointments, release storm); its table as text."""
+    started = time.monotonic()
+    print("appointments: 100,000 generated appointments, availability timings, release storm …", end="", flush=True)
+    argv = [str(BASE_DIR / "scripts" / "bench_appointments.py"), "--port", str(port), "--host", SITE_HOST]
+    outcome = _sub_benchmark(python, [*argv, "--report-only"], env, log_dir, 900)
+    storm = outcome["storm"]
+    print(
+        f" {time.monotonic() - started:.1f} s: availability p95 {outcome['availability']['p95_ms']:.1f} ms, "
+        f"storm {storm['held']} held of {storm['slots']}"
+    )
+    summary = (
+        f"{outcome['load']['appointments']:,} generated appointments (COPY, {outcome['load']['total_seconds']:.0f} s); "
+        f"release storm: {storm['attempts']:,} hold attempts from {storm['clients']} clients on {storm['slots']} free "
+        f"slots in {storm['wall_seconds']:.1f} s."
+    )
+    return {"appointments_table": outcome["table"], "appointments_summary": summary}
+
+
+def _roadmap_benchmark(python: str, env: dict[str, str], log_dir: Path, port: int) -> None:
+    """Run scripts/bench_roadmap.py (timeline of 50 projects, SVG and page below 1 s) and print its figures."""
+    print("roadmap timeline: 50 projects …", end="", flush=True)
+    argv = [str(BASE_DIR / "scripts" / "bench_roadmap.py"), "--port", str(port), "--report-only"]
+    outcome = _sub_benchmark(python, argv, env, log_dir, 600)
+    print(" " + "; ".join(f"{row['name']} p95 {row['p95_ms']:.1f} ms" for row in outcome["rows"]))
+
+
+def _reports_benchmark(python: str, env: dict[str, str], log_dir: Path, port: int) -> None:
+    """Run scripts/bench_reports.py (the public map's bounding-box query over 100,000 reports) and print its figures."""
+    print("Mängelmelder map: 100,000 generated reports …", end="", flush=True)
+    argv = [str(BASE_DIR / "scripts" / "bench_reports.py"), "--port", str(port), "--report-only"]
+    outcome = _sub_benchmark(python, argv, env, log_dir, 900)
+    print(" " + "; ".join(f"{row['name']} p95 {row['p95_ms']:.1f} ms" for row in outcome["rows"]))
 
 
 def cases_table(cases: dict[str, Any]) -> str:
@@ -1066,6 +1104,12 @@ def result_section(
             if cases
             else ""
         )
+        + (
+            f"#### Termine: Verfügbarkeit und Freigabe-Ansturm\n\n{facts['appointments_summary']}\n\n"
+            f"{facts['appointments_table']}\n\n"
+            if facts.get("appointments_table")
+            else ""
+        )
         + f"{target_lines}\n"
         + ("\n".join(notes) + "\n" if notes else "")
     )
@@ -1177,7 +1221,16 @@ def measure(
             cases = _cases_benchmark(python, env, work_dir, port, options)
             if server.poll() is not None:
                 raise BenchError(f"gunicorn exited during the case pages:\n{_tail(log.read_text(errors='replace'))}")
-        return results, search, applications, cases, machine_facts(python, pg_version)
+        facts = machine_facts(python, pg_version)
+        if options.appointments:
+            facts.update(_appointments_benchmark(python, env, work_dir, port))
+            if server.poll() is not None:
+                raise BenchError(f"gunicorn exited during the appointments:\n{_tail(log.read_text(errors='replace'))}")
+        if options.roadmap:
+            _roadmap_benchmark(python, env, work_dir, port)
+        if options.reports:
+            _reports_benchmark(python, env, work_dir, port)
+        return results, search, applications, cases, facts
     finally:
         # A second Ctrl-C or SIGTERM must not leave gunicorn running or the database behind.
         previous_handlers = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -1237,6 +1290,13 @@ def parse_args(argv: list[str] | None = None) -> Options:
         "--case-requests", type=int, default=200, help="measured requests per inbox and case page (default 200)"
     )
     parser.add_argument("--no-cases", action="store_true", help="skip the inbox and case page over generated cases")
+    parser.add_argument(
+        "--no-appointments", action="store_true", help="skip appointment availability and the release storm"
+    )
+    parser.add_argument("--no-roadmap", action="store_true", help="skip the roadmap timeline of 50 projects")
+    parser.add_argument(
+        "--no-reports", action="store_true", help="skip the Mängelmelder map's bounding-box query over 100,000 reports"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrk's full output")
     args = parser.parse_args(argv)
@@ -1263,6 +1323,9 @@ def parse_args(argv: list[str] | None = None) -> Options:
         verbose=args.verbose,
         journeys=not args.no_journeys,
         cases=not args.no_cases,
+        appointments=not args.no_appointments,
+        roadmap=not args.no_roadmap,
+        reports=not args.no_reports,
         case_count=args.cases,
         case_requests=args.case_requests,
         journey_duration=args.journey_duration,
@@ -1330,6 +1393,10 @@ def main(argv: list[str] | None = None) -> int:
         print(cases_table(cases))
         print()
         print(cases_summary(cases))
+        print()
+    if facts.get("appointments_table"):
+        print(f"Appointments ({facts['appointments_summary']}):")
+        print(facts["appointments_table"])
         print()
     print("\n".join(targets_text(targets, options)))
     if options.write:

@@ -127,6 +127,9 @@ STATICFILES_DIRS = [
     # Front-end packages from npm (`npm ci`), served under stable paths.
     ("vendor/kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # ALTCHA widget: the "external" build (no injected <style>, workers as files) for the strict CSP.
+    ("vendor/altcha", BASE_DIR / "node_modules" / "altcha" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -250,6 +253,8 @@ RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS",
 # Cases: how often the worker sends deadline reminders and escalations and anonymises cases past
 # their retention period (each pass handles a limited batch, so a short interval catches up quickly).
 RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS", 900)
+# Expired holds, lapsed waitlist offers, reminders and due draws of appointments: minutes matter here.
+RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS", 60)
 # Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
 RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
 RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")

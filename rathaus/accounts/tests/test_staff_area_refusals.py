@@ -74,9 +74,11 @@ STAFF_VIEWS = {
 }
 
 # Newer apps keep their table beside their own tests, in tests/refusals.py (same shape as above).
-for _app in ("appointments", "visits", "reports", "roadmap"):
+for _module_name in ("appointments", "visits", "reports", "reports.tests.refusals_open311", "roadmap"):
+    if "." not in _module_name:
+        _module_name = f"{_module_name}.tests.refusals"
     try:
-        _module = importlib.import_module(f"rathaus.{_app}.tests.refusals")
+        _module = importlib.import_module(f"rathaus.{_module_name}")
     except ModuleNotFoundError:
         continue
     STAFF_VIEWS.update(_module.STAFF_VIEWS)

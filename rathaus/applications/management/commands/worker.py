@@ -6,7 +6,9 @@ from typing import Any
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from rathaus.applications.processing import recovery_ensure_scheduled
+from rathaus.appointments.tasks import housekeeping_ensure_scheduled as appointments_housekeeping_ensure_scheduled
 from rathaus.cases.tasks import housekeeping_ensure_scheduled
+from rathaus.visits.tasks import no_shows_ensure_scheduled
 
 
 class Command(DatabaseWorkerCommand):
@@ -27,4 +29,10 @@ class Command(DatabaseWorkerCommand):
             self.stdout.write("Wiederherstellungslauf für Online-Anträge eingeplant.")
         if housekeeping_ensure_scheduled():
             self.stdout.write("Fristen- und Aufbewahrungslauf für Vorgänge eingeplant.")
+        if appointments_housekeeping_ensure_scheduled():
+            self.stdout.write("Aufräumlauf für Termine (Reservierungen, Erinnerungen, Verlosungen) eingeplant.")
+        no_shows_ensure_scheduled()
+        from rathaus.reports.tasks import housekeeping_ensure_scheduled as reports_housekeeping_ensure_scheduled
+
+        reports_housekeeping_ensure_scheduled()
         super().handle(*args, **options)

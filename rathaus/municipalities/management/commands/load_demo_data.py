@@ -9,9 +9,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from rathaus.applications.demo import load_forms
+from rathaus.appointments.demo import load_appointments
 from rathaus.cases.demo import load_cases
 from rathaus.catalogue.demo import load_catalogue
 from rathaus.municipalities import demo
+from rathaus.reports.demo import load_reports
+from rathaus.roadmap.demo import load_roadmap
+from rathaus.visits.demo import load_visits
 
 
 class Command(BaseCommand):
@@ -43,3 +47,9 @@ class Command(BaseCommand):
         for municipality in municipalities:
             if municipality.slug == "esslingen":
                 self.stdout.write(f"{municipality.name}: {load_cases(municipality)} Demo-Vorgänge")
+                self.stdout.write(f"{municipality.name}: {load_appointments(municipality)} Demo-Termine")
+                # After the appointments: today's waiting room is filled from their locations.
+                self.stdout.write(f"{municipality.name}: {load_visits(municipality)} Besuche im Wartebereich heute")
+                self.stdout.write(f"{municipality.name}: {load_reports(municipality)} Mängelmeldungen")
+                # Last: the roadmap's suggestions and volumes read the cases.
+                self.stdout.write(f"{municipality.name}: {load_roadmap(municipality)} Roadmap-Projekte")
