@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import AppointmentService
 
@@ -122,7 +123,9 @@ class LotteryForm(forms.Form):
     def __init__(self, *args: Any, max_quantity: int = 1, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["quantity"] = forms.TypedChoiceField(
-            label=_("Anzahl"), choices=[(number, str(number)) for number in range(1, max_quantity + 1)], coerce=int
+            label=pgettext_lazy("Menge", "Anzahl"),
+            choices=[(number, str(number)) for number in range(1, max_quantity + 1)],
+            coerce=int,
         )
 
 

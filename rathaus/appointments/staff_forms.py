@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
@@ -235,7 +236,7 @@ class PhoneSearchForm(forms.Form):
 
     standort = forms.ModelChoiceField(label=_("Standort"), queryset=Location.objects.none(), empty_label=None)
     leistung = forms.ModelChoiceField(label=_("Anliegen"), queryset=AppointmentService.objects.none())
-    anzahl = forms.IntegerField(label=_("Anzahl"), min_value=1, max_value=10, initial=1)
+    anzahl = forms.IntegerField(label=pgettext_lazy("Menge", "Anzahl"), min_value=1, max_value=10, initial=1)
     leistung2 = forms.ModelChoiceField(
         label=_("Weiteres Anliegen"), queryset=AppointmentService.objects.none(), required=False
     )

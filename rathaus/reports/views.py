@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rathaus.municipalities.http import MunicipalityRequest
@@ -274,7 +275,7 @@ def _steps(category: Category | None) -> list[tuple[str, str]]:
     if category is not None and category.questions:
         steps.append(("reports:new_questions", _("Angaben")))
     steps += [
-        ("reports:new_location", _("Ort")),
+        ("reports:new_location", pgettext("Ort eines Termins oder Mangels", "Ort")),
         ("reports:new_description", _("Beschreibung und Fotos")),
         ("reports:new_contact", _("Kontakt")),
         ("reports:new_check", _("Prüfen und senden")),
