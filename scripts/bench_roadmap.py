@@ -14,7 +14,8 @@ Two ways to run it:
 Data: the municipality "Roadmapstadt (Benchmark)" with an office lead (TOTP set up), roadmap settings
 (capacity 120 person-days per quarter from Q1/2027) and ``--projects`` projects (default 50) with
 seeded random effort, risk, volume and minutes saved, up to two dependencies each on earlier projects
-and two milestones each (a week after the start and a fixed date).
+two milestones each (a week after the start and a fixed date) and three phases each (Konzeption 20 %,
+Umsetzung 60 %, Einführung 20 %), so the chart draws phase strips and, where a deadline is missed, its marker.
 
 Measured, one at a time after ``--warmup`` runs, ``--runs`` times each:
 
@@ -77,7 +78,7 @@ def prepare(host: str, projects: int, seed: int) -> Any:
     from rathaus.accounts.models import StaffMembership, User
     from rathaus.accounts.services import staff_membership_grant, user_create
     from rathaus.municipalities.models import HostName, Municipality, OrganisationalUnit
-    from rathaus.roadmap.models import Milestone, Project, RoadmapSettings
+    from rathaus.roadmap.models import Milestone, Phase, Project, RoadmapSettings
 
     generator = random.Random(seed)
     with transaction.atomic():
@@ -143,6 +144,10 @@ def prepare(host: str, projects: int, seed: int) -> Any:
             earlier = created[-10:]
             project.dependencies.set(generator.sample(earlier, k=min(len(earlier), generator.randint(0, 2))))
             Milestone.objects.create(project=project, title="Fachkonzept abgestimmt", week=generator.randint(1, 8))
+            for order, (phase_title, percent) in enumerate(
+                (("Konzeption", 20), ("Umsetzung", 60), ("Einführung", 20)), start=1
+            ):
+                Phase.objects.create(project=project, title=phase_title, order=order, effort_percent=percent)
             Milestone.objects.create(
                 project=project,
                 title="Einführung",
@@ -266,7 +271,7 @@ def write_section(result: dict[str, Any]) -> None:
     section = (
         f"\n## Roadmap timeline, {result['projects']} projects ({result['date']})\n\n"
         f"`scripts/bench_roadmap.py`: {result['machine']}. {result['projects']} projects with "
-        f"{result['dependencies']} dependencies and {result['milestones']} milestones, "
+        f"{result['dependencies']} dependencies, {result['milestones']} milestones and {result['phases']} phases, "
         f"{result['planned_bars']} bars in the chart; {result['warmup']} warm-up runs, then one run at a time; "
         f"nearest-rank percentiles. Target: below 1 s.\n\n{table(result['rows'])}\n"
     )
@@ -277,7 +282,7 @@ def write_section(result: dict[str, Any]) -> None:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.db import connection
 
-    from rathaus.roadmap.models import Milestone, Project
+    from rathaus.roadmap.models import Milestone, Phase, Project
 
     created_test_db = False
     if args.port is None and not args.keep_database:
@@ -301,6 +306,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "projects": projects.count(),
             "dependencies": Project.dependencies.through.objects.filter(from_project__in=projects).count(),
             "milestones": Milestone.objects.filter(project__in=projects).count(),
+            "phases": Phase.objects.filter(project__in=projects).count(),
             "planned_bars": bars,
             "warmup": args.warmup,
             "rows": [svg, page],

@@ -4,8 +4,8 @@ Coordinates are formatted here as plain strings ("12.5"), so German number forma
 cannot turn them into "12,5". No JavaScript and no inline styles are needed to draw them.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ GANTT_LABEL = 280
 GANTT_QUARTER = 84
 GANTT_ROW = 30
 GANTT_HEAD = 32
+# Phases are drawn as thin strips on the project's bar, alternating so neighbours stay apart.
+PHASE_COLOURS = ("#FFFFFF", "#9CC3E6")
 
 
 def _n(value: float) -> str:
@@ -72,13 +74,17 @@ def month_label(month: date) -> str:
     return formats.date_format(month, "M Y")
 
 
-def stacked_bars(months: list[MonthRequests], *, hidden_below: int = 0) -> BarChart:
-    """One bar per month, one segment per channel; counts below ``hidden_below`` are not drawn (public page)."""
+def stacked_bars(
+    months: list[MonthRequests], *, hidden_below: int = 0, hidden: frozenset[tuple[date, str]] = frozenset()
+) -> BarChart:
+    """One bar per month, one segment per channel; counts below ``hidden_below`` and the (month, channel)
+    cells in ``hidden`` are not drawn (public page)."""
 
-    def shown(count: int) -> int:
-        return 0 if 0 < count < hidden_below else count
+    def shown(month: MonthRequests, channel: str) -> int:
+        count = month.by_channel.get(channel, 0)
+        return 0 if 0 < count < hidden_below or (month.month, channel) in hidden else count
 
-    totals = [sum(shown(count) for count in month.by_channel.values()) for month in months]
+    totals = [sum(shown(month, channel) for channel in month.by_channel) for month in months]
     highest = max(totals, default=0) or 1
     usable = BAR_HEIGHT - BAR_TOP - BAR_BOTTOM
     slot = (BAR_WIDTH - BAR_LEFT) / max(len(months), 1)
@@ -90,7 +96,7 @@ def stacked_bars(months: list[MonthRequests], *, hidden_below: int = 0) -> BarCh
         bottom = float(BAR_TOP + usable)
         segments = []
         for channel, label in CHANNELS:
-            count = shown(month.by_channel.get(channel, 0))
+            count = shown(month, channel)
             if not count:
                 continue
             height = usable * count / highest
@@ -133,7 +139,10 @@ class GanttBar:
     width: str
     label: str
     title: str
+    phase_y: str
     milestones: list[tuple[str, str]]  # (polygon points, title)
+    phases: list[tuple[str, str, str, str]] = field(default_factory=list)  # (x, width, fill, title)
+    deadline: tuple[str, str, str, str] | None = None  # (x, top, bottom, title) when the plan misses it
 
 
 @dataclass(frozen=True)
@@ -187,17 +196,50 @@ def gantt(timetable: Timetable) -> Gantt:
                     % {"title": milestone.title, "day": formats.date_format(milestone.day, "SHORT_DATE_FORMAT")},
                 )
             )
+        phases = []
+        for number, phase in enumerate(planned.phases):
+            start = _day_offset(phase.first_day, timetable)
+            end = _day_offset(phase.last_day + timedelta(days=1), timetable)
+            phases.append(
+                (
+                    _n(GANTT_LABEL + start * GANTT_QUARTER + 1),
+                    _n(max(1.0, (end - start) * GANTT_QUARTER - 2)),
+                    PHASE_COLOURS[number % len(PHASE_COLOURS)],
+                    _("Phase „%(title)s“: %(start)s bis %(end)s")
+                    % {
+                        "title": phase.title,
+                        "start": formats.date_format(phase.first_day, "SHORT_DATE_FORMAT"),
+                        "end": formats.date_format(phase.last_day, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            )
+        deadline = None
+        if planned.misses_legal_deadline and planned.project.legal_deadline is not None:
+            offset = min(max(_day_offset(planned.project.legal_deadline, timetable), 0.0), float(quarter_count))
+            deadline = (
+                _n(GANTT_LABEL + offset * GANTT_QUARTER),
+                _n(top + 1),
+                _n(top + GANTT_ROW - 1),
+                _("Gesetzliche Frist %(day)s: das Projekt endet erst danach")
+                % {"day": formats.date_format(planned.project.legal_deadline, "SHORT_DATE_FORMAT")},
+            )
         title = planned.project.title
         rows.append(
             GanttBar(
                 y=_n(top + 5),
+                phase_y=_n(top + 17),
                 text_y=_n(top + GANTT_ROW / 2 + 5),
                 x=_n(x),
                 width=_n(bar_width),
                 label=title if len(title) <= 36 else title[:35] + "…",
-                title=_("%(title)s: %(start)s bis %(end)s")
-                % {"title": title, "start": planned.start.label, "end": planned.end.label},
+                title=(
+                    _("%(title)s: %(start)s bis %(end)s")
+                    % {"title": title, "start": planned.start.label, "end": planned.end.label}
+                )
+                + (_(", endet nach der gesetzlichen Frist") if deadline else ""),
                 milestones=milestones,
+                phases=phases,
+                deadline=deadline,
             )
         )
     return Gantt(

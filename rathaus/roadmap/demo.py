@@ -1,7 +1,7 @@
-"""Demo roadmap for Esslingen: eight digitalisation projects with services, dependencies and milestones.
+"""Demo roadmap for Esslingen: eight digitalisation projects with services, dependencies, phases and milestones.
 
 Legal deadlines and volume assumptions are illustrative values for the demo, not the city's plans.
-Loading is repeatable: projects are found again by title, milestones are replaced.
+Loading is repeatable: projects are found again by title, milestones and phases are replaced.
 """
 
 from dataclasses import dataclass, field
@@ -13,7 +13,15 @@ from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
 from .models import Project
-from .services import milestone_add, milestone_delete, project_save, roadmap_settings_save, service_volume_set
+from .services import (
+    milestone_add,
+    milestone_delete,
+    phase_add,
+    phase_delete,
+    project_save,
+    roadmap_settings_save,
+    service_volume_set,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class DemoProject:
     legal_deadline: date | None = None
     dependencies: tuple[str, ...] = ()
     milestones: tuple[tuple[str, date | int], ...] = field(default_factory=tuple)
+    phases: tuple[tuple[str, int], ...] = (("Konzeption", 20), ("Umsetzung", 60), ("Einführung", 20))
 
 
 BUNDID = "Bürgerkonto mit BundID"
@@ -50,6 +59,7 @@ PROJECTS = (
         expected_volume=5000,
         legal_obligation="Onlinezugangsgesetz (OZG), § 3: Zugang über ein Nutzerkonto",
         milestones=(("Anbindung an die Testumgebung", 3), ("Freischaltung im Portal", 10)),
+        phases=(("Konzeption", 30), ("Umsetzung", 70)),
     ),
     DemoProject(
         title="Gewerbeanmeldung online",
@@ -198,5 +208,9 @@ def load_roadmap(municipality: Municipality) -> int:
                     date=when if isinstance(when, date) else None,
                     week=when if isinstance(when, int) else None,
                 )
+            for phase in list(project.phases.all()):
+                phase_delete(municipality=municipality, actor=None, phase=phase)
+            for title, percent in demo.phases:
+                phase_add(municipality=municipality, actor=None, project=project, title=title, effort_percent=percent)
             saved[demo.title] = project
     return len(saved)

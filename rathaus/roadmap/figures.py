@@ -381,6 +381,9 @@ def report_close_days(*, municipality: Municipality, period: Period) -> list[flo
     reports = report._default_manager.filter(
         municipality=municipality, closed_at__gte=period.start, closed_at__lt=period.end
     )
+    if "duplicate_of" in {item.name for item in report._meta.get_fields()}:
+        # A merged duplicate is closed along with its original; counting it would double that report.
+        reports = reports.filter(duplicate_of__isnull=True)
     closed_statuses = getattr(report, "CLOSED_STATUSES", None)
     if closed_statuses:
         reports = reports.filter(status__in=list(closed_statuses))

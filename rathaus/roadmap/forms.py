@@ -120,6 +120,16 @@ class MilestoneForm(forms.Form):
         return cleaned
 
 
+class PhaseForm(forms.Form):
+    title = forms.CharField(label=_("Bezeichnung der Phase"), max_length=200)
+    effort_percent = forms.IntegerField(
+        label=_("Anteil am Aufwand (Prozent)"),
+        min_value=1,
+        max_value=100,
+        help_text=_("Alle Phasen zusammen höchstens 100 Prozent."),
+    )
+
+
 class ServiceVolumeForm(forms.Form):
     yearly_volume = forms.IntegerField(
         label=_("Angenommene Fallzahl je Jahr"),

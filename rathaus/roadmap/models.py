@@ -168,3 +168,30 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Phase(models.Model):
+    """A phase of a project (e.g. Konzeption, Umsetzung, Einführung) taking a share of its effort.
+
+    Phases follow each other in ``order``; the timetable gives each the same share of the project's span.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    title = models.CharField(_("Bezeichnung"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("Reihenfolge"), default=1)
+    effort_percent = models.PositiveSmallIntegerField(
+        _("Anteil am Aufwand (Prozent)"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("Phase")
+        verbose_name_plural = _("Phasen")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effort_percent__gte=1, effort_percent__lte=100), name="roadmap_phase_percent_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

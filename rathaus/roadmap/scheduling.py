@@ -61,7 +61,6 @@ def schedule(
 ) -> Schedule[Key]:
     """Place ``tasks`` (given in priority order); prerequisites in ``done`` count as finished already."""
     result: Schedule[Key] = Schedule(capacity=capacity)
-    known = {task.key for task in tasks}
     pending = list(tasks)
     while pending:
         ready = next(
@@ -69,7 +68,7 @@ def schedule(
             None,
         )
         if ready is None:
-            _mark_blocked(pending, result, known, done)
+            _mark_blocked(pending, result)
             break
         pending.remove(ready)
         earliest = max(
@@ -118,12 +117,27 @@ def _drop_dependents(key: Key, pending: list[Task[Key]], result: Schedule[Key]) 
     return [task for task in pending if task.key not in blocked]
 
 
-def _mark_blocked(pending: list[Task[Key]], result: Schedule[Key], known: set[Key], done: frozenset[Key]) -> None:
+def _mark_blocked(pending: list[Task[Key]], result: Schedule[Key]) -> None:
+    """Only tasks on a dependency cycle get the cycle reason; those merely waiting for one get the other."""
+    prerequisites = {task.key: task.prerequisites for task in pending}
     for task in pending:
-        outside = [key for key in task.prerequisites if key not in known and key not in done]
-        result.unscheduled[task.key] = str(
-            REASON_PREREQUISITE if outside or task.prerequisites & set(result.unscheduled) else REASON_CYCLE
-        )
+        on_cycle = _reaches(task.key, task.key, prerequisites)
+        result.unscheduled[task.key] = str(REASON_CYCLE if on_cycle else REASON_PREREQUISITE)
+
+
+def _reaches(start: Key, target: Key, prerequisites: dict[Key, frozenset[Key]]) -> bool:
+    """Whether ``target`` is among the (direct or indirect) prerequisites of ``start`` within the pending tasks."""
+    seen: set[Key] = set()
+    frontier = list(prerequisites.get(start, frozenset()))
+    while frontier:
+        current = frontier.pop()
+        if current == target:
+            return True
+        if current in seen or current not in prerequisites:
+            continue
+        seen.add(current)
+        frontier.extend(prerequisites[current])
+    return False
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ Item = TypeVar("Item")
 
 # Legal urgency grows linearly over the last three years before the deadline.
 LEGAL_HORIZON_DAYS = 3 * 365
+# An obligation without a deadline counts as if due in two years: a third of the full urgency.
+UNDATED_OBLIGATION_DAYS_LEFT = 2 * 365
 
 CRITERIA = ("benefit", "hours", "legal", "effort", "risk")
 SIGN = {"benefit": 1, "hours": 1, "legal": 1, "effort": -1, "risk": -1}
@@ -78,10 +80,14 @@ class Ranked(Generic[Item]):
         ]
 
 
-def legal_urgency(deadline: date | None, today: date) -> float:
-    """Days of the three-year horizon already used up: 0 without a deadline or far ahead, 1095 when due or late."""
+def legal_urgency(deadline: date | None, today: date, *, obligated: bool = False) -> float:
+    """Days of the three-year horizon already used up: 0 far ahead, 1095 when due or late.
+
+    A legal obligation without a deadline still binds: it counts as if due at the end of the horizon's
+    second year (``UNDATED_OBLIGATION_DAYS_LEFT``), i.e. 365. Without an obligation and deadline: 0.
+    """
     if deadline is None:
-        return 0.0
+        return float(LEGAL_HORIZON_DAYS - UNDATED_OBLIGATION_DAYS_LEFT) if obligated else 0.0
     days_left = max(0, (deadline - today).days)
     return float(max(0, LEGAL_HORIZON_DAYS - days_left))
 

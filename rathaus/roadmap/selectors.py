@@ -1,6 +1,6 @@
 """Reads of the roadmap: projects with their criteria, the ranking, suggestions and the timetable."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -43,7 +43,7 @@ def projects_for(*, municipality: Municipality) -> QuerySet[Project]:
     return (
         Project.objects.filter(municipality=municipality)
         .select_related("owning_unit")
-        .prefetch_related("services", "dependencies", "milestones")
+        .prefetch_related("services", "dependencies", "milestones", "phases")
     )
 
 
@@ -125,7 +125,9 @@ def project_figures(
                 volume_from_project=from_project,
                 sources=sources,
                 hours_saved=volume * project.minutes_saved_per_case / 60,
-                legal_urgency=scoring.legal_urgency(project.legal_deadline, today),
+                legal_urgency=scoring.legal_urgency(
+                    project.legal_deadline, today, obligated=bool(project.legal_obligation.strip())
+                ),
             )
         )
     return result
@@ -182,6 +184,14 @@ class PlannedMilestone:
 
 
 @dataclass(frozen=True)
+class PlannedPhase:
+    title: str
+    effort_percent: int
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
 class PlannedProject:
     project: Project
     rank: int
@@ -191,6 +201,7 @@ class PlannedProject:
     end_index: int
     allocation: list[tuple[scheduling.Quarter, int]]
     milestones: list[PlannedMilestone]
+    phases: list[PlannedPhase] = field(default_factory=list)
 
     @property
     def first_day(self) -> date:
@@ -199,6 +210,31 @@ class PlannedProject:
     @property
     def last_day(self) -> date:
         return self.end.last_day
+
+    @property
+    def misses_legal_deadline(self) -> bool:
+        """Whether the planned end lies after the project's legal deadline."""
+        deadline = self.project.legal_deadline
+        return deadline is not None and self.last_day > deadline
+
+
+def plan_phases(phases: list[tuple[str, int]], first_day: date, last_day: date) -> list[PlannedPhase]:
+    """Consecutive parts of the span ``first_day``–``last_day``, each as long as its share of the effort.
+
+    Shares below 100 % in total leave the end of the span without a phase; days are rounded so that
+    a phase ends the day before the next begins.
+    """
+    span = (last_day - first_day).days + 1
+    planned = []
+    used = 0
+    for title, percent in phases:
+        start = first_day + timedelta(days=round(span * used / 100))
+        used = min(100, used + percent)
+        end = first_day + timedelta(days=round(span * used / 100) - 1)
+        if end < start:
+            end = start
+        planned.append(PlannedPhase(title=title, effort_percent=percent, first_day=start, last_day=end))
+    return planned
 
 
 @dataclass(frozen=True)
@@ -254,16 +290,22 @@ def timetable(
             )
             for milestone in project.milestones.all()
         ]
+        end = quarter(placement.end)
         planned.append(
             PlannedProject(
                 project=project,
                 rank=position,
                 start=start,
-                end=quarter(placement.end),
+                end=end,
                 start_index=placement.start,
                 end_index=placement.end,
                 allocation=[(quarter(index), days) for index, days in sorted(placement.allocation.items())],
                 milestones=sorted(milestones, key=lambda item: item.day),
+                phases=plan_phases(
+                    [(phase.title, phase.effort_percent) for phase in project.phases.all()],
+                    start.first_day,
+                    end.last_day,
+                ),
             )
         )
     planned.sort(key=lambda item: (item.start_index, item.rank))

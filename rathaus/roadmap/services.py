@@ -15,7 +15,7 @@ from rathaus.audit.services import audit_record
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from .models import Milestone, Project, RoadmapSettings, ServiceVolume
+from .models import Milestone, Phase, Project, RoadmapSettings, ServiceVolume
 
 WEIGHT_FIELDS = ("weight_benefit", "weight_hours", "weight_legal", "weight_effort", "weight_risk")
 SETTINGS_FIELDS = (*WEIGHT_FIELDS, "capacity_days", "start_year", "start_quarter", "public_roadmap")
@@ -194,6 +194,43 @@ def milestone_delete(*, municipality: Municipality, actor: User | None, mileston
         project_id, milestone_id = milestone.project_id, milestone.pk
         milestone.delete()
         _audit(municipality, actor, "roadmap.milestone_deleted", "roadmap_project", project_id, milestone=milestone_id)
+
+
+def phase_add(
+    *, municipality: Municipality, actor: User | None, project: Project, title: str, effort_percent: int
+) -> Phase:
+    """Append a phase to ``project``; the shares of all its phases together may not exceed 100 % of its effort."""
+    if project.municipality_id != municipality.pk:
+        raise ValidationError(_("Dieses Projekt gehört nicht zu Ihrer Kommune."))
+    with transaction.atomic():
+        # Locking the project serialises concurrent additions, so the sum check cannot be raced past.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        existing = list(Phase.objects.filter(project=project))
+        used = sum(phase.effort_percent for phase in existing)
+        if used + effort_percent > 100:
+            raise ValidationError(
+                _("Die Phasen dürfen zusammen höchstens 100 %% des Aufwands haben; frei sind noch %(free)s %%.")
+                % {"free": 100 - used}
+            )
+        phase = Phase(
+            project=project,
+            title=title,
+            effort_percent=effort_percent,
+            order=max((item.order for item in existing), default=0) + 1,
+        )
+        phase.full_clean()
+        phase.save()
+        _audit(municipality, actor, "roadmap.phase_added", "roadmap_project", project.pk, phase=phase.pk)
+    return phase
+
+
+def phase_delete(*, municipality: Municipality, actor: User | None, phase: Phase) -> None:
+    if phase.project.municipality_id != municipality.pk:
+        raise ValidationError(_("Dieses Projekt gehört nicht zu Ihrer Kommune."))
+    with transaction.atomic():
+        project_id, phase_id = phase.project_id, phase.pk
+        phase.delete()
+        _audit(municipality, actor, "roadmap.phase_deleted", "roadmap_project", project_id, phase=phase_id)
 
 
 def service_volume_set(

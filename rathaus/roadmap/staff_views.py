@@ -20,12 +20,13 @@ from .figures import Figures, figures_for, period_of_months
 from .forms import (
     FiguresFilterForm,
     MilestoneForm,
+    PhaseForm,
     ProjectForm,
     ServiceVolumeForm,
     SettingsForm,
     WeightsForm,
 )
-from .models import Milestone, Project
+from .models import Milestone, Phase, Project
 from .scoring import LABELS
 from .tables import csv_response, figure_tables, ranking_table, timetable_ical, timetable_table
 
@@ -158,7 +159,11 @@ def _project_or_404(request: StaffRequest, project_id: int) -> Project:
 
 
 def _project_page(
-    request: StaffRequest, form: ProjectForm, project: Project | None, milestone_form: MilestoneForm | None = None
+    request: StaffRequest,
+    form: ProjectForm,
+    project: Project | None,
+    milestone_form: MilestoneForm | None = None,
+    phase_form: PhaseForm | None = None,
 ) -> HttpResponse:
     figures = selectors.project_figures(municipality=request.municipality, projects=[project])[0] if project else None
     return render(
@@ -168,6 +173,8 @@ def _project_page(
             "form": form,
             "project": project,
             "milestone_form": milestone_form or MilestoneForm(),
+            "phase_form": phase_form or PhaseForm(prefix="phase"),
+            "phases": list(project.phases.all()) if project else [],
             "project_figures": figures,
         },
     )
@@ -242,6 +249,37 @@ def milestone_delete(request: StaffRequest, project_id: int, milestone_id: int) 
         raise Http404
     services.milestone_delete(municipality=request.municipality, actor=request.user, milestone=milestone)
     messages.success(request, _("Der Meilenstein ist gelöscht."))
+    return redirect("roadmap:project_edit", project.pk)
+
+
+@staff_required(LEAD)
+@require_POST
+def phase_add(request: StaffRequest, project_id: int) -> HttpResponse:
+    project = _project_or_404(request, project_id)
+    phase_form = PhaseForm(request.POST, prefix="phase")
+    if phase_form.is_valid():
+        try:
+            services.phase_add(
+                municipality=request.municipality, actor=request.user, project=project, **phase_form.cleaned_data
+            )
+        except ValidationError as error:
+            phase_form.add_error("effort_percent", error)
+        else:
+            messages.success(request, _("Die Phase ist eingetragen."))
+            return redirect("roadmap:project_edit", project.pk)
+    form = ProjectForm(instance=project, municipality=request.municipality)
+    return _project_page(request, form, project, phase_form=phase_form)
+
+
+@staff_required(LEAD)
+@require_POST
+def phase_delete(request: StaffRequest, project_id: int, phase_id: int) -> HttpResponse:
+    project = _project_or_404(request, project_id)
+    phase = Phase.objects.filter(project=project, pk=phase_id).select_related("project").first()
+    if phase is None:
+        raise Http404
+    services.phase_delete(municipality=request.municipality, actor=request.user, phase=phase)
+    messages.success(request, _("Die Phase ist gelöscht."))
     return redirect("roadmap:project_edit", project.pk)
 
 

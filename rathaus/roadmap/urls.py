@@ -26,6 +26,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         staff_views.milestone_delete,
         name="milestone_delete",
     ),
+    path("verwaltung/roadmap/projekte/<int:project_id>/phasen/", staff_views.phase_add, name="phase_add"),
+    path(
+        "verwaltung/roadmap/projekte/<int:project_id>/phasen/<int:phase_id>/loeschen/",
+        staff_views.phase_delete,
+        name="phase_delete",
+    ),
     path("verwaltung/roadmap/zeitplan/", staff_views.timeline, name="timeline"),
     path("verwaltung/roadmap/zeitplan.csv", staff_views.timeline_csv, name="timeline_csv"),
     path("verwaltung/roadmap/zeitplan.ics", staff_views.timeline_ical, name="timeline_ical"),

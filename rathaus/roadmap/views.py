@@ -16,7 +16,7 @@ from .figures import figures_for, period_of_months
 from .forms import FiguresFilterForm
 from .models import Project
 from .staff_views import timetable_context
-from .tables import SMALL_COUNT, csv_response, figure_tables
+from .tables import SMALL_COUNT, csv_response, figure_tables, public_suppression
 
 # Anyone may open the public figures; computing them takes a hundred queries (availability of every
 # bookable service), so each combination is computed at most every five minutes.
@@ -35,7 +35,9 @@ def _public_figures(request: MunicipalityRequest, form: FiguresFilterForm) -> di
         context = {
             "figures": figures,
             "tables": figure_tables(figures, public=True),
-            "chart": charts.stacked_bars(figures.months, hidden_below=SMALL_COUNT),
+            "chart": charts.stacked_bars(
+                figures.months, hidden_below=SMALL_COUNT, hidden=public_suppression(figures).month_cells
+            ),
         }
         cache.set(key, context, PUBLIC_CACHE_SECONDS)
     return context

@@ -3,6 +3,8 @@ timeline, and the public pages "Rathaus in Zahlen" and "Roadmap", with axe-core 
 public pages once more without JavaScript.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -76,6 +78,20 @@ def test_staff_see_figures_ranking_what_if_and_timeline_accessibly(page: Page, b
         page.get_by_text("Eingesparte Arbeitszeit: 900 Fälle × 15 Minuten ÷ 60 = 225,0 Stunden je Jahr")
     ).to_be_visible()
     assert_accessible(page)
+
+    # Phases: one added, one too large refused with the error in the title, then drawn in the timeline.
+    page.locator("#id_phase-title").fill("Konzeption")
+    page.locator("#id_phase-effort_percent").fill("40")
+    page.get_by_role("button", name="Phase hinzufügen").click()
+    expect(page.get_by_text("Konzeption: 40 % des Aufwands")).to_be_visible()
+    page.locator("#id_phase-title").fill("Umsetzung")
+    page.locator("#id_phase-effort_percent").fill("70")
+    page.get_by_role("button", name="Phase hinzufügen").click()
+    expect(page).to_have_title(re.compile(r"^Fehler: Gewerbeanmeldung online"))
+    assert_accessible(page)
+    page.goto(base_url + "/verwaltung/roadmap/zeitplan/")
+    expect(page.locator("svg rect title").filter(has_text="Phase „Konzeption“")).to_have_count(1)
+    expect(page.locator("#tabelle-zeitplan")).to_contain_text("Gewerbeanmeldung online – Phase: Konzeption (40 %)")
 
 
 def test_public_figures_and_roadmap_are_accessible(page: Page, base_url, roadmap_world):

@@ -1,7 +1,7 @@
 import factory
 
 from rathaus.municipalities.tests.factories import MunicipalityFactory
-from rathaus.roadmap.models import Milestone, Project, RoadmapSettings
+from rathaus.roadmap.models import Milestone, Phase, Project, RoadmapSettings
 
 
 class RoadmapSettingsFactory(factory.django.DjangoModelFactory):
@@ -33,3 +33,13 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     title = "Start des Pilotbetriebs"
     week = 4
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    project = factory.SubFactory(ProjectFactory)
+    title = "Konzeption"
+    order = 1
+    effort_percent = 25

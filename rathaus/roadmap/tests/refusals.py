@@ -21,6 +21,8 @@ STAFF_VIEWS: dict[str, tuple[tuple[object, ...], str]] = {
     "roadmap:project_delete": ((1,), LEAD),
     "roadmap:milestone_add": ((1,), LEAD),
     "roadmap:milestone_delete": ((1, 1), LEAD),
+    "roadmap:phase_add": ((1,), LEAD),
+    "roadmap:phase_delete": ((1, 1), LEAD),
     "roadmap:timeline": ((), LEAD),
     "roadmap:timeline_csv": ((), LEAD),
     "roadmap:timeline_ical": ((), LEAD),

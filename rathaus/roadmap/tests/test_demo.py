@@ -58,3 +58,12 @@ def test_demo_roadmap_is_public_and_shows_every_project(demo):
     roadmap = client.get("/roadmap/").content.decode()
     assert all(project.title in roadmap for project in PROJECTS)
     assert client.get("/rathaus-in-zahlen/").status_code == 200
+
+
+def test_every_demo_project_has_two_or_three_phases_within_its_effort(demo):
+    load_roadmap(demo)
+
+    for project in Project.objects.filter(municipality=demo).prefetch_related("phases"):
+        titles = [phase.title for phase in project.phases.all()]
+        assert titles in (["Konzeption", "Umsetzung"], ["Konzeption", "Umsetzung", "Einführung"])
+        assert sum(phase.effort_percent for phase in project.phases.all()) <= 100

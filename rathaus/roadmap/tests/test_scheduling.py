@@ -158,3 +158,25 @@ def test_projects_under_way_keep_their_team_before_higher_ranked_ones(esslingen)
         ("Schon begonnen", 2, "Q1/2027"),
         ("Hoch bewertet", 1, "Q2/2027"),
     ]
+
+
+@pytest.mark.parametrize("dependent_first", [True, False])
+def test_only_projects_on_a_cycle_are_told_of_the_cycle_whatever_the_order(dependent_first):
+    cycle = [
+        Task(key=1, effort=10, prerequisites=frozenset({2})),
+        Task(key=2, effort=10, prerequisites=frozenset({1})),
+    ]
+    waiting = [
+        Task(key=3, effort=10, prerequisites=frozenset({2})),
+        Task(key=5, effort=10, prerequisites=frozenset({3})),
+    ]
+    tasks = [*waiting, *cycle] if dependent_first else [*cycle, *waiting]
+
+    plan = schedule(tasks, capacity=60)
+
+    assert plan.unscheduled == {
+        1: str(scheduling.REASON_CYCLE),
+        2: str(scheduling.REASON_CYCLE),
+        3: str(scheduling.REASON_PREREQUISITE),
+        5: str(scheduling.REASON_PREREQUISITE),
+    }

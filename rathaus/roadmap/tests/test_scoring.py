@@ -108,3 +108,11 @@ def test_legal_urgency_grows_over_the_three_years_before_the_deadline():
     assert scoring.legal_urgency(TODAY + timedelta(days=4 * 365), TODAY) == 0
     assert scoring.legal_urgency(TODAY + timedelta(days=95), TODAY) == 1000
     assert scoring.legal_urgency(TODAY - timedelta(days=10), TODAY) == 1095
+
+
+def test_a_legal_obligation_without_a_deadline_counts_as_due_in_two_years():
+    assert scoring.legal_urgency(None, TODAY, obligated=True) == 365
+    assert scoring.legal_urgency(None, TODAY, obligated=True) == scoring.legal_urgency(
+        TODAY + timedelta(days=2 * 365), TODAY
+    )
+    assert scoring.legal_urgency(None, TODAY, obligated=False) == 0
