@@ -175,7 +175,7 @@ def generate(setup: dict[str, Any], seed: int) -> dict[str, Any]:
     from django.utils import timezone
     from psycopg import sql
 
-    from rathaus.appointments.models import Appointment, AppointmentItem, SlotClaim
+    from rathaus.appointments.models import GRAIN_MINUTES, Appointment, AppointmentItem, SlotClaim
 
     rng = random.Random(seed)
     municipality, service = setup["municipality"], setup["service"]
@@ -197,7 +197,7 @@ def generate(setup: dict[str, Any], seed: int) -> dict[str, Any]:
     table = Appointment._meta.db_table
     columns = [
         "uuid", "municipality_id", "location_id", "counter_id", "code", "starts_at", "ends_at", "state", "channel",
-        "name", "email", "phone", "language", "created_at", "confirmed_at", "cancel_reason",
+        "name", "email", "phone", "language", "created_at", "confirmed_at", "cancel_reason", "emails_sent",
     ]  # fmt: skip
     now = datetime.now(UTC)
     timings: dict[str, Any] = {}
@@ -241,6 +241,7 @@ def generate(setup: dict[str, Any], seed: int) -> dict[str, Any]:
                             now,
                             now,
                             "",
+                            "[]",
                         )
                     )
         timings["copy_seconds"] = round(time.perf_counter() - started, 1)
@@ -259,12 +260,15 @@ def generate(setup: dict[str, Any], seed: int) -> dict[str, Any]:
                 "generate_series(a.starts_at, a.ends_at - make_interval(mins => %s), make_interval(mins => %s)) unit "
                 "WHERE a.location_id = ANY(%s) AND a.state = ANY(%s)"
             ).format(claims=sql.Identifier(SlotClaim._meta.db_table), table=sql.Identifier(table)),
-            [SLOT_MINUTES, SLOT_MINUTES, [measured.pk, other.pk], list(Appointment.ACTIVE_STATES)],
+            # Claims are 5-minute grains (services.slot_claims_for); the bench's local 10-minute grid is on them.
+            [GRAIN_MINUTES, GRAIN_MINUTES, [measured.pk, other.pk], list(Appointment.ACTIVE_STATES)],
         )
         timings["items_and_claims_seconds"] = round(time.perf_counter() - started, 1)
     with connection.cursor() as cursor:
         for model in (Appointment, AppointmentItem, SlotClaim):
-            cursor.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(model._meta.db_table)).as_string(None))
+            # VACUUM as well: the availability query is answered from the covering index only once the
+            # visibility map knows the freshly copied pages.
+            cursor.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(model._meta.db_table)).as_string(None))
     return {
         "appointments": index,
         "measured_future": future_count,

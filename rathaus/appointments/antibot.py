@@ -13,7 +13,13 @@ Settings (all optional, read here with their defaults):
 ``RATHAUS_APPOINTMENT_ALTCHA_COST`` (PBKDF2 iterations, 5000), ``RATHAUS_APPOINTMENT_ALTCHA_MAX_AGE`` (seconds, 1200),
 ``RATHAUS_APPOINTMENT_NOJS_MIN_SECONDS`` (8), ``RATHAUS_APPOINTMENT_HOLD_RATE`` (per IP with proof of work, "30/h"),
 ``RATHAUS_APPOINTMENT_NOJS_HOLD_RATE`` (per IP without, "5/h"), ``RATHAUS_APPOINTMENT_EMAIL_RATE`` (holds per
-e-mail address, "10/h"), ``RATHAUS_APPOINTMENT_CHALLENGE_RATE`` (challenges per IP, "120/h").
+e-mail address, "10/h"), ``RATHAUS_APPOINTMENT_CHALLENGE_RATE`` (challenges per IP, "120/h"),
+``RATHAUS_APPOINTMENT_AVAILABILITY_RATE`` (month, day and first-free pages and the availability API together,
+per IP, "300/h").
+
+Limits per IP count ``REMOTE_ADDR`` (django-ratelimit's ``key="ip"``). Behind a reverse proxy that is the proxy's
+address unless the deployment sets ``RATELIMIT_IP_META_KEY`` to the header the proxy writes (the project has no
+client-IP helper of its own yet).
 """
 
 import secrets
@@ -47,6 +53,10 @@ FORM_INVALID = _("Das Formular ist abgelaufen oder beschädigt. Bitte senden Sie
 TOO_MANY = _(
     "Von Ihrem Anschluss oder für diese E-Mail-Adresse kamen gerade sehr viele Reservierungen. "
     "Bitte versuchen Sie es in einer Stunde erneut."
+)
+TOO_MANY_LOOKUPS = _(
+    "Von Ihrem Anschluss kamen gerade sehr viele Abfragen nach freien Terminen. "
+    "Bitte warten Sie einige Minuten und versuchen Sie es dann erneut."
 )
 
 
@@ -174,4 +184,18 @@ def challenge_rate_limited(request: HttpRequest) -> bool:
         group="appointments.altcha",
         key="ip",
         rate=str(_setting("RATHAUS_APPOINTMENT_CHALLENGE_RATE", "120/h")),
+    )
+
+
+def availability_rate_limited(request: HttpRequest) -> bool:
+    """Count one look at free times; True over the limit.
+
+    Free times are computed on demand, so a script polling them in a loop costs the server and serves resellers
+    who watch for freed times; people choosing a day stay far below the limit.
+    """
+    return _limited(
+        request,
+        group="appointments.availability",
+        key="ip",
+        rate=str(_setting("RATHAUS_APPOINTMENT_AVAILABILITY_RATE", "300/h")),
     )

@@ -19,7 +19,16 @@ from rathaus.audit.services import audit_record
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from .models import AppointmentService, BookingPolicy, Closure, Counter, Location, LotteryWindow, OpeningPeriod
+from .models import (
+    GRAIN_MINUTES,
+    AppointmentService,
+    BookingPolicy,
+    Closure,
+    Counter,
+    Location,
+    LotteryWindow,
+    OpeningPeriod,
+)
 
 LOCATION_FIELDS = (
     "unit",
@@ -138,6 +147,11 @@ def location_update(*, location: Location, actor: User, values: dict[str, Any]) 
 # Opening hours ----------------------------------------------------------------------------------------------
 
 
+def on_grain(moment: time) -> bool:
+    """Whether a time of day lies on the 5-minute grain that appointments claim (8:05 yes, 8:07 no)."""
+    return moment.minute % GRAIN_MINUTES == 0 and moment.second == 0 and moment.microsecond == 0
+
+
 def opening_periods_problems(periods: Iterable[Period]) -> list[str]:
     """German descriptions of what is wrong with a week's opening periods (empty if nothing)."""
     problems: list[str] = []
@@ -146,6 +160,13 @@ def opening_periods_problems(periods: Iterable[Period]) -> list[str]:
         if period.opens >= period.closes:
             problems.append(
                 _("%(day)s %(opens)s Uhr: Das Ende muss nach dem Beginn liegen.")
+                % {"day": OpeningPeriod.Weekday(period.weekday).label, "opens": f"{period.opens:%H:%M}"}
+            )
+        if not (on_grain(period.opens) and on_grain(period.closes)):
+            problems.append(
+                _(
+                    "%(day)s %(opens)s Uhr: Bitte geben Sie Zeiten in 5-Minuten-Schritten an, zum Beispiel 8:00 oder 8:05."
+                )
                 % {"day": OpeningPeriod.Weekday(period.weekday).label, "opens": f"{period.opens:%H:%M}"}
             )
         by_day.setdefault(period.weekday, []).append(period)

@@ -8,6 +8,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Appointment, BookingPolicy, LotteryWindow, WaitlistEntry
@@ -47,39 +48,62 @@ def waitlist_offers_lapse(*, now: datetime) -> int:
 
 
 def holds_expire(*, now: datetime) -> int:
-    """Holds whose time ran out: mark them expired and remove their claims."""
+    """Holds whose time ran out: mark them expired, remove their claims, offer a time ahead to the waitlist.
+
+    Offers from the waitlist are passed on by ``waitlist_offers_lapse`` to the next person instead.
+    """
     expired = list(
         Appointment.objects.filter(state=Appointment.State.HELD, hold_expires_at__lte=now)
         .order_by("hold_expires_at")
-        .values_list("pk", flat=True)[:BATCH]
+        .values_list("pk", "channel")[:BATCH]
     )
-    return sum(appointment_expire(appointment_id=appointment_id, now=now) for appointment_id in expired)
+    return sum(
+        appointment_expire(
+            appointment_id=appointment_id, offer_to_waitlist=channel != Appointment.Channel.WAITLIST, now=now
+        )
+        for appointment_id, channel in expired
+    )
 
 
 def reminders_send(*, now: datetime) -> int:
-    """Queue the reminder of each confirmed appointment that is now ``reminder_hours`` or less away."""
+    """Queue the reminder of each confirmed appointment that is now ``reminder_hours`` or less away.
+
+    Due appointments are chosen in the database, earliest first, so a batch is never filled with ones that
+    are not due yet. An appointment confirmed inside its reminder period needs none (the confirmation was
+    the reminder): it is marked as reminded without an e-mail, which takes it out of the candidates.
+    """
     hours_of = dict(BookingPolicy.objects.values_list("municipality_id", "reminder_hours"))
-    longest = max([DEFAULT_REMINDER_HOURS, *hours_of.values()])
-    candidates = Appointment.objects.filter(
-        state=Appointment.State.CONFIRMED,
-        reminder_sent_at__isnull=True,
-        starts_at__gt=now,
-        starts_at__lte=now + timedelta(hours=longest),
-    ).exclude(email="")
+    # Per municipality, the start times that are due now: those within its reminder period.
+    windows: dict[int, list[int]] = {}
+    for municipality_id, hours in hours_of.items():
+        windows.setdefault(hours, []).append(municipality_id)
+    conditions = Q()
+    for hours, municipality_ids in windows.items():
+        if hours:
+            conditions |= Q(municipality_id__in=municipality_ids, starts_at__lte=now + timedelta(hours=hours))
+    if DEFAULT_REMINDER_HOURS:
+        conditions |= ~Q(municipality_id__in=list(hours_of)) & Q(
+            starts_at__lte=now + timedelta(hours=DEFAULT_REMINDER_HOURS)
+        )
+    if not conditions:
+        return 0
+    candidates = (
+        Appointment.objects.filter(state=Appointment.State.CONFIRMED, reminder_sent_at__isnull=True, starts_at__gt=now)
+        .filter(conditions)
+        .exclude(email="")
+        .order_by("starts_at")
+    )
     sent = 0
     for appointment_id, municipality_id, starts_at, confirmed_at in candidates.values_list(
         "pk", "municipality_id", "starts_at", "confirmed_at"
     )[:BATCH]:
-        hours = hours_of.get(municipality_id, DEFAULT_REMINDER_HOURS)
-        due_from = starts_at - timedelta(hours=hours)
-        # Booked inside the reminder period: the confirmation was the reminder.
-        if not hours or now < due_from or (confirmed_at is not None and confirmed_at >= due_from):
-            continue
+        due_from = starts_at - timedelta(hours=hours_of.get(municipality_id, DEFAULT_REMINDER_HOURS))
+        needs_reminder = confirmed_at is None or confirmed_at < due_from
         with transaction.atomic():
             claimed = Appointment.objects.filter(pk=appointment_id, reminder_sent_at__isnull=True).update(
                 reminder_sent_at=now
             )
-            if claimed:
+            if claimed and needs_reminder:
                 _after_commit("appointment_email", appointment_id, "reminder")
                 sent += 1
     return sent

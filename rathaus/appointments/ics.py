@@ -1,4 +1,4 @@
-"""The calendar file (iCalendar, RFC 5545) sent with a confirmed appointment."""
+"""The calendar file (iCalendar, RFC 5545) sent with a confirmed, moved or cancelled appointment."""
 
 import html
 import re
@@ -43,7 +43,9 @@ def appointment_ics(appointment: Appointment) -> bytes:
         calendar = Calendar()
         calendar.add("prodid", "-//Rathaus//Termine//DE")
         calendar.add("version", "2.0")
-        calendar.add("method", "PUBLISH")
+        cancelled = appointment.state in (Appointment.State.CANCELLED, Appointment.State.EXPIRED)
+        # A cancellation tells calendars to drop the entry with this UID (RFC 5546).
+        calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
         event = Event()
         event.add("uid", f"{appointment.uuid}@{host}")
         event.add("dtstamp", timezone.now())
@@ -61,7 +63,6 @@ def appointment_ics(appointment: Appointment) -> bytes:
         if accessibility:
             lines += [_("Barrierefreiheit: %(note)s") % {"note": accessibility}]
         event.add("description", "\n".join(lines).strip())
-        cancelled = appointment.state in (Appointment.State.CANCELLED, Appointment.State.EXPIRED)
         event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
         # A moved appointment keeps its UID; a higher sequence tells calendars to replace the old entry.
         event.add("sequence", int(timezone.now().timestamp()) // 60 - int(appointment.created_at.timestamp()) // 60)

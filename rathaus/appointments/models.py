@@ -1,19 +1,35 @@
 """Appointments: where and when citizens can be served, and who has booked which time.
 
-No two bookings can hold the same capacity: every appointment claims its counter's time units as
-rows of ``SlotClaim``, and the database refuses a second claim on the same counter and start time.
+No two bookings can hold the same capacity: every appointment claims its counter's time as rows of
+``SlotClaim``, one per 5-minute grain aligned to the epoch (``GRAIN_MINUTES``), and the database refuses a
+second claim on the same counter and grain. The grain is fixed and global, not the location's grid, so two
+overlapping appointments on one counter collide in the database even after ``slot_minutes`` or an opening
+time changed between their bookings.
 Availability is computed on demand from opening hours minus claims; nothing is precomputed.
 """
 
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
+
+# Every claim covers one grain; slot lengths, opening times and appointment times are whole grains.
+GRAIN_MINUTES = 5
+SLOT_MINUTES_CHOICES = tuple(range(GRAIN_MINUTES, 61, GRAIN_MINUTES))
+
+
+def validate_whole_grains(value: int) -> None:
+    """Slot lengths are multiples of the claim grain, so every appointment covers whole grains."""
+    if value % GRAIN_MINUTES:
+        raise ValidationError(
+            _("Bitte geben Sie ein Vielfaches von %(grain)d Minuten an."), params={"grain": GRAIN_MINUTES}
+        )
 
 
 class BookingPolicy(models.Model):
@@ -73,7 +89,10 @@ class Location(models.Model):
     directions = models.TextField(_("Anfahrt"), blank=True)
     directions_en = models.TextField(_("Anfahrt (Englisch)"), blank=True)
     slot_minutes = models.PositiveSmallIntegerField(
-        _("Zeitraster (Minuten)"), default=10, validators=[MinValueValidator(5), MaxValueValidator(60)]
+        _("Zeitraster (Minuten)"),
+        default=10,
+        validators=[MinValueValidator(5), MaxValueValidator(60), validate_whole_grains],
+        help_text=_("Ein Vielfaches von 5 Minuten."),
     )
     booking_min_days = models.PositiveSmallIntegerField(
         _("Frühester Termin (Tage im Voraus)"), default=1, validators=[MaxValueValidator(30)]
@@ -97,6 +116,9 @@ class Location(models.Model):
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "slug"], name="appointments_location_slug_unique"),
+            models.CheckConstraint(
+                condition=models.Q(slot_minutes__in=SLOT_MINUTES_CHOICES), name="appointments_slot_whole_grains"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -350,7 +372,10 @@ class AppointmentItem(models.Model):
 
 
 class SlotClaim(models.Model):
-    """One time unit of one counter taken by an active appointment: the database's guard against double booking."""
+    """One 5-minute grain of one counter taken by an active appointment: the database's guard against double booking.
+
+    ``starts_at`` is always on a ``GRAIN_MINUTES`` boundary of the epoch, whatever the location's grid.
+    """
 
     counter = models.ForeignKey(Counter, on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField()

@@ -7,6 +7,7 @@ here from the appointment, so no secret is stored.
 
 import logging
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 # The citizen pages that take a token (rathaus/appointments/citizen_urls.py).
 TOKEN_URL_NAMES: dict[Purpose, str] = {"confirm": "appointments:confirm", "manage": "appointments:manage"}
 WAITLIST_URL_NAME = "appointments:waitlist"
+BOOKING_URL_NAME = "appointments:start"
+# Query parameters the citizen waitlist page reads to open with the service (and location) chosen.
+ITEMS_PARAM = "anliegen"
+LOCATION_PARAM = "standort"
 
 KINDS = ("confirm_link", "confirmed", "moved", "cancelled", "waitlist_offer", "reminder")
 
@@ -37,8 +42,10 @@ def appointment_link(appointment: Appointment, purpose: Purpose) -> str:
     return municipality_portal_url(municipality=appointment.municipality) + path
 
 
-def _waitlist_link(portal_url: str) -> str:
-    return portal_url + reverse(WAITLIST_URL_NAME)
+def _waitlist_link(portal_url: str, *, service_id: int, quantity: int, location_slug: str) -> str:
+    """The waitlist page with the service, quantity and location already chosen."""
+    query = urlencode({ITEMS_PARAM: f"{service_id}:{quantity}", LOCATION_PARAM: location_slug})
+    return f"{portal_url}{reverse(WAITLIST_URL_NAME)}?{query}"
 
 
 def _due(appointment: Appointment, kind: str, now: datetime) -> bool:
@@ -90,14 +97,16 @@ def appointment_email_message(appointment: Appointment, kind: str) -> EmailMessa
         if kind in ("confirm_link", "confirmed", "moved", "waitlist_offer", "reminder"):
             context["manage_url"] = appointment_link(appointment, "manage")
         if kind == "cancelled":
-            context["booking_url"] = _waitlist_link(municipality_portal_url(municipality=appointment.municipality))
+            portal = municipality_portal_url(municipality=appointment.municipality)
+            context["booking_url"] = portal + reverse(BOOKING_URL_NAME)
         message = EmailMessage(
             subject=_subject(kind, appointment),
             body=render_to_string(f"appointments/email/{kind}.txt", context),
             from_email=municipality_sender(municipality=appointment.municipality),
             to=[appointment.email],
         )
-        if kind in ("confirmed", "moved", "reminder"):
+        if kind in ("confirmed", "moved", "reminder", "cancelled"):
+            # The cancellation carries the same UID with METHOD:CANCEL, so calendars drop the entry.
             message.attach("termin.ics", appointment_ics(appointment).decode(), "text/calendar")
         return message
 
@@ -144,7 +153,7 @@ def _release_email(appointment_id: int, key: str) -> None:
 
 
 def lottery_result_send(*, entry_id: int) -> bool:
-    """Tell a participant of a fair release whether they got a time; winners get the calendar file."""
+    """Tell a participant of a fair release whether they got a time; winners get a link to confirm it."""
     entry = (
         LotteryEntry.objects.select_related("window__municipality", "window__location", "window__service__service")
         .filter(pk=entry_id)
@@ -171,7 +180,9 @@ def _lottery_message(entry: LotteryEntry) -> EmailMessage:
             "municipality": window.municipality,
             "entry": entry,
             "service_name": in_language(window.service.service.name, window.service.service.name_en),
-            "waitlist_url": _waitlist_link(portal),
+            "waitlist_url": _waitlist_link(
+                portal, service_id=window.service_id, quantity=entry.quantity, location_slug=window.location.slug
+            ),
         }
         appointment = None
         if entry.state == LotteryEntry.State.WON and entry.appointment_id is not None:
@@ -181,8 +192,13 @@ def _lottery_message(entry: LotteryEntry) -> EmailMessage:
                 .get(pk=entry.appointment_id)
             )
             context.update(_context(appointment))
+            context["confirm_url"] = appointment_link(appointment, "confirm")
             context["manage_url"] = appointment_link(appointment, "manage")
-        subject = _("Sie haben einen Termin erhalten") if appointment is not None else _("Leider kein Termin frei")
+        subject = (
+            _("Sie haben einen Termin erhalten: Bitte bestätigen Sie ihn")
+            if appointment is not None
+            else _("Leider kein Termin frei")
+        )
         message = EmailMessage(
             subject=subject,
             body=render_to_string(
@@ -192,6 +208,4 @@ def _lottery_message(entry: LotteryEntry) -> EmailMessage:
             from_email=municipality_sender(municipality=window.municipality),
             to=[entry.email],
         )
-        if appointment is not None:
-            message.attach("termin.ics", appointment_ics(appointment).decode(), "text/calendar")
     return message

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from .availability import (
     plan_load,
 )
 from .models import (
+    GRAIN_MINUTES,
     Appointment,
     AppointmentItem,
     AppointmentService,
@@ -170,6 +171,28 @@ def open_appointment_count(*, municipality: Municipality, email: str, now: datet
     )
 
 
+def scoped_idempotency_key(*, key: str, email: str) -> str:
+    """A key bound to the e-mail address that sent it, stored when another address already used ``key``."""
+    return salted_hmac(
+        "rathaus.appointments.idempotency", f"{normalised_email(email)}\n{key}", algorithm="sha256"
+    ).hexdigest()
+
+
+def _idempotent_request(*, municipality: Municipality, key: str, email: str) -> tuple[Appointment | None, str]:
+    """The appointment an earlier request with ``key`` from the same e-mail address made, and the key to store.
+
+    A key counts only for the address that sent it: another client that happens to send the same key (or
+    guesses it) makes a new request under a key scoped to its own address, and never receives someone
+    else's appointment.
+    """
+    scoped = scoped_idempotency_key(key=key, email=email)
+    earlier = list(Appointment.objects.filter(municipality=municipality, idempotency_key__in=[key, scoped]))
+    for appointment in earlier:
+        if normalised_email(appointment.email) == normalised_email(email):
+            return appointment, appointment.idempotency_key or key
+    return None, scoped if earlier else key
+
+
 def _lock_email(*, municipality: Municipality, email: str) -> None:
     """Make holds for the same address take turns until the transaction ends, so two cannot both pass the cap."""
     email_hash = salted_hmac("rathaus.appointments.email-lock", normalised_email(email), algorithm="sha256").hexdigest()
@@ -231,13 +254,23 @@ def _free_counters(
     return counters, starts_at + timedelta(minutes=plan.units * plan.slot)
 
 
-def _claims(appointment: Appointment, slot_minutes: int) -> list[SlotClaim]:
-    claims = []
-    moment = appointment.starts_at
-    while moment < appointment.ends_at:
-        claims.append(SlotClaim(counter_id=appointment.counter_id, starts_at=moment, appointment=appointment))
-        moment += timedelta(minutes=slot_minutes)
-    return claims
+def slot_claims_for(appointment: Appointment) -> list[SlotClaim]:
+    """One claim per 5-minute grain of the appointment's time, on the epoch's grain grid.
+
+    The grain is the same everywhere, so any two overlapping appointments of one counter want at least one
+    common claim and the unique constraint refuses the second, whatever the location's grid was at booking.
+    """
+    grain = GRAIN_MINUTES * 60
+    first = int(appointment.starts_at.timestamp()) // grain * grain
+    end = int(appointment.ends_at.timestamp())
+    return [
+        SlotClaim(
+            counter_id=appointment.counter_id,
+            starts_at=datetime.fromtimestamp(second, tz=UTC),
+            appointment=appointment,
+        )
+        for second in range(first, end, grain)
+    ]
 
 
 def _hold(
@@ -282,7 +315,7 @@ def _hold(
                     AppointmentItem(appointment=appointment, service=item.service, quantity=item.quantity)
                     for item in items
                 )
-                SlotClaim.objects.bulk_create(_claims(appointment, location.slot_minutes))
+                SlotClaim.objects.bulk_create(slot_claims_for(appointment))
                 return appointment
         except IntegrityError:
             if (
@@ -313,7 +346,7 @@ def appointment_hold(
     """Reserve a time for a few minutes until the person confirms it (double opt-in)."""
     now = now or timezone.now()
     if idempotency_key:
-        existing = Appointment.objects.filter(municipality=municipality, idempotency_key=idempotency_key).first()
+        existing, idempotency_key = _idempotent_request(municipality=municipality, key=idempotency_key, email=email)
         if existing is not None:
             return existing
     staff = channel in STAFF_CHANNELS
@@ -357,7 +390,11 @@ def appointment_hold(
             idempotency_key=idempotency_key,
         )
         if appointment is None:
-            return Appointment.objects.get(municipality=municipality, idempotency_key=idempotency_key)
+            # The same key was stored meanwhile: the same caller's retry gets its appointment, anyone else nothing.
+            raced = Appointment.objects.get(municipality=municipality, idempotency_key=idempotency_key)
+            if normalised_email(raced.email) != normalised_email(email):
+                raise BookingRefused(_("Bitte versuchen Sie es noch einmal."))
+            return raced
         _audit(
             appointment,
             booked_by or user,
@@ -397,10 +434,37 @@ def appointment_confirm(*, appointment: Appointment, now: datetime | None = None
     return _confirm(appointment=appointment, now=now or timezone.now(), notify=True)
 
 
+def _is_staff(*, actor: Any, municipality_id: int) -> bool:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.staff_memberships.filter(municipality_id=municipality_id).exists())
+
+
+def _check_changeable(*, appointment: Appointment, now: datetime, staff: bool, refusal: "str | Promise") -> None:
+    """Citizens change only appointments that still lie ahead and have not begun at the counter."""
+    if staff:
+        return
+    if appointment.state == Appointment.State.CHECKED_IN:
+        raise BookingRefused(
+            _("Sie sind für diesen Termin schon vor Ort angemeldet. Bitte wenden Sie sich an den Schalter.")
+        )
+    if appointment.state not in (Appointment.State.HELD, Appointment.State.CONFIRMED) or appointment.starts_at <= now:
+        raise BookingRefused(refusal)
+
+
 def appointment_cancel(
-    *, appointment: Appointment, actor: Any = None, reason: str = "", now: datetime | None = None
+    *,
+    appointment: Appointment,
+    actor: Any = None,
+    reason: str = "",
+    by_staff: bool | None = None,
+    now: datetime | None = None,
 ) -> Appointment:
-    """Cancel an appointment: its time is free at once and offered to the waitlist."""
+    """Cancel an appointment: its time is free at once and offered to the waitlist.
+
+    Citizens may cancel only while the appointment lies ahead and is not checked in; staff (``by_staff``,
+    or by default an ``actor`` with a staff membership of the municipality) may cancel any active one.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
@@ -408,6 +472,13 @@ def appointment_cancel(
             return locked
         if locked.state not in Appointment.ACTIVE_STATES:
             raise BookingRefused(_("Dieser Termin ist schon vorbei und kann nicht mehr abgesagt werden."))
+        staff = by_staff if by_staff is not None else _is_staff(actor=actor, municipality_id=locked.municipality_id)
+        _check_changeable(
+            appointment=locked,
+            now=now,
+            staff=staff,
+            refusal=_("Dieser Termin ist schon vorbei und kann nicht mehr abgesagt werden."),
+        )
         was_confirmed = locked.state != Appointment.State.HELD
         locked.state = Appointment.State.CANCELLED
         locked.cancelled_at = now
@@ -430,19 +501,35 @@ def appointment_move(
     appointment: Appointment,
     starts_at: datetime,
     location: Location | None = None,
+    actor: Any = None,
+    by_staff: bool | None = None,
     now: datetime | None = None,
 ) -> Appointment:
-    """Move an appointment with the same services to another time; the old time stays until the new one is taken."""
+    """Move an appointment with the same services to another time; the old time stays until the new one is taken.
+
+    The new time follows the appointment's own channel rules, as on the booking pages: an online appointment
+    may not move onto the counters held back for walk-ins or before the online booking window. Its own old
+    time does not count as taken, so a move by a few minutes that overlaps it is fine.
+    """
     now = now or timezone.now()
-    staff = appointment.channel in STAFF_CHANNELS
     target = location or appointment.location
     with transaction.atomic():
         locked = Appointment.objects.select_for_update().select_related("municipality").get(pk=appointment.pk)
+        staff = locked.channel in STAFF_CHANNELS
+        acting_staff = (
+            by_staff if by_staff is not None else _is_staff(actor=actor, municipality_id=locked.municipality_id)
+        )
         held_out = locked.state == Appointment.State.HELD and (
             locked.hold_expires_at is not None and locked.hold_expires_at <= now
         )
         if locked.state not in (Appointment.State.HELD, Appointment.State.CONFIRMED) or held_out:
             raise BookingRefused(_("Dieser Termin kann nicht mehr verschoben werden."))
+        _check_changeable(
+            appointment=locked,
+            now=now,
+            staff=acting_staff,
+            refusal=_("Dieser Termin ist schon vorbei und kann nicht mehr verschoben werden."),
+        )
         _check_location(municipality=locked.municipality, location=target)
         _check_window(location=target, starts_at=starts_at, now=now, staff=staff)
         old_location_id, old_starts_at, old_ends_at = locked.location_id, locked.starts_at, locked.ends_at
@@ -469,7 +556,7 @@ def appointment_move(
             locked.counter_id = counter_id
             try:
                 with transaction.atomic():
-                    SlotClaim.objects.bulk_create(_claims(locked, target.slot_minutes))
+                    SlotClaim.objects.bulk_create(slot_claims_for(locked))
                 break
             except IntegrityError:
                 continue
@@ -477,7 +564,7 @@ def appointment_move(
             raise BookingRefused(_("Diese Uhrzeit ist leider nicht mehr frei. Bitte wählen Sie eine andere."))
         locked.reminder_sent_at = None
         locked.save(update_fields=["location", "counter", "starts_at", "ends_at", "reminder_sent_at"])
-        _audit(locked, locked.user, "appointment.moved")
+        _audit(locked, actor if actor is not None else locked.user, "appointment.moved")
         if locked.state == Appointment.State.CONFIRMED and locked.email:
             _after_commit("appointment_email", locked.pk, "moved")
         if old_starts_at > now and (old_location_id, old_starts_at) != (locked.location_id, locked.starts_at):
@@ -491,8 +578,12 @@ def appointment_move(
     return locked
 
 
-def appointment_expire(*, appointment_id: int, now: datetime | None = None) -> bool:
-    """End a hold whose time ran out and free its time; returns whether it did."""
+def appointment_expire(*, appointment_id: int, offer_to_waitlist: bool = False, now: datetime | None = None) -> bool:
+    """End a hold whose time ran out and free its time; returns whether it did.
+
+    With ``offer_to_waitlist`` a time that still lies ahead goes to the first matching person waiting,
+    like the time of a cancellation (offers from the waitlist pass their time on themselves).
+    """
     now = now or timezone.now()
     with transaction.atomic():
         changed = Appointment.objects.filter(
@@ -502,6 +593,8 @@ def appointment_expire(*, appointment_id: int, now: datetime | None = None) -> b
         if changed:
             appointment = Appointment.objects.get(pk=appointment_id)
             _audit(appointment, None, "appointment.expired")
+            if offer_to_waitlist and appointment.starts_at > now:
+                _after_commit("waitlist_offer", appointment.pk)
     return bool(changed)
 
 
@@ -792,10 +885,13 @@ def _lottery_allocate(*, window: LotteryWindow, entry: LotteryEntry, now: dateti
         ignore_fair_release=True,
     )
     day = plan.first_day
+    # A winner gets a hold to confirm like a waitlist offer (double opt-in); an unconfirmed one lapses and
+    # housekeeping passes the time on to the waitlist.
+    policy = policy_for(municipality=window.municipality)
     fields = {
         "state": Appointment.State.HELD,
         "channel": Appointment.Channel.LOTTERY,
-        "hold_expires_at": now + timedelta(minutes=10),
+        "hold_expires_at": now + timedelta(hours=policy.waitlist_offer_hours),
         "name": entry.name,
         "email": entry.email,
         "phone": entry.phone,
@@ -821,6 +917,6 @@ def _lottery_allocate(*, window: LotteryWindow, entry: LotteryEntry, now: dateti
                 continue
             assert held is not None  # no idempotency key, so a hold or a refusal
             _audit(held, None, "appointment.held", channel=held.channel, services=[window.service_id])
-            return _confirm(appointment=held, now=now, notify=False)
+            return held
         day += timedelta(days=1)
     return None

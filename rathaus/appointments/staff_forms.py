@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from rathaus.catalogue.models import Service
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from .config_services import Period, opening_periods_problems
+from .config_services import Period, on_grain, opening_periods_problems
 from .models import AppointmentService, BookingPolicy, Closure, Counter, Location, LotteryWindow, OpeningPeriod
 
 
@@ -100,6 +100,11 @@ class OpeningPeriodForm(forms.Form):
         if any(given) and not all(given):
             raise forms.ValidationError(_("Bitte geben Sie Wochentag, Beginn und Ende an oder lassen Sie alle leer."))
         opens, closes = cleaned.get("opens"), cleaned.get("closes")
+        for name, moment in (("opens", opens), ("closes", closes)):
+            if moment is not None and not on_grain(moment):
+                self.add_error(
+                    name, _("Bitte geben Sie die Zeit in 5-Minuten-Schritten an, zum Beispiel 8:00 oder 8:05.")
+                )
         if opens is not None and closes is not None and opens >= closes:
             self.add_error("closes", _("Das Ende muss nach dem Beginn liegen."))
         return cleaned

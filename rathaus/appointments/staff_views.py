@@ -2,13 +2,15 @@
 
 Configuration (locations, opening hours, closures, counters, bookable services, booking policy, lottery windows)
 is for municipality administrators; office leads may look after the locations of their own units (details,
-opening hours, closures, counters), but not create locations or change services and rules. Booking for a caller on the phone and the day list of a location are for
-every clerk of the municipality: the phone line of the Bürgeramt answers for all locations.
+opening hours, closures, counters), but not create locations or change services and rules. Booking for a caller
+on the phone, the day list and cancelling from it are for clerks of the unit that runs the location (administrators
+everywhere): a clerk of the Tiefbauamt has no business with the Bürgeramt's callers and their names.
 """
 
 from datetime import date, timedelta
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
@@ -50,6 +52,7 @@ PHONE_DAYS_SHOWN = 28
 
 
 def _editable_locations(request: StaffRequest) -> Any:
+    """The locations run by the person's own units; municipality administrators have all of them."""
     locations = Location.objects.filter(municipality=request.municipality)
     if request.staff_membership.is_municipality_admin:
         return locations
@@ -445,11 +448,24 @@ def _items(data: dict[str, Any]) -> list[BookingItem]:
     return items
 
 
+def _limit_locations(request: StaffRequest, form: PhoneSearchForm | DayListForm, *, active_only: bool) -> None:
+    """Offer (and accept) only the locations of the person's own units; another unit's is an invalid choice."""
+    locations = _editable_locations(request)
+    field = form.fields["standort"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = locations.filter(is_active=True) if active_only else locations
+
+
 @staff_required(CLERK)
 @require_http_methods(["GET", "POST"])
 def phone_booking(request: StaffRequest) -> HttpResponse:
     search = PhoneSearchForm(request.GET or None, municipality=request.municipality)
-    context: dict[str, Any] = {"search": search, "form": None}
+    _limit_locations(request, search, active_only=True)
+    context: dict[str, Any] = {
+        "search": search,
+        "form": None,
+        "has_locations": _editable_locations(request).exists(),
+    }
     if not search.is_valid():
         return render(request, "appointments/staff/phone.html", context)
     location: Location = search.cleaned_data["standort"]
@@ -523,9 +539,10 @@ def day_list(request: StaffRequest) -> HttpResponse:
     if "tag" not in data:
         data["tag"] = timezone.localdate().isoformat()
     if "standort" not in data:
-        first = Location.objects.filter(municipality=request.municipality).first()
+        first = _editable_locations(request).first()
         data["standort"] = str(first.pk) if first else ""
     form = DayListForm(data, municipality=request.municipality)
+    _limit_locations(request, form, active_only=False)
     appointments: list[Appointment] = []
     if form.is_valid():
         day: date = form.cleaned_data["tag"]
@@ -548,6 +565,7 @@ def day_list(request: StaffRequest) -> HttpResponse:
             "appointments": appointments,
             "active_states": Appointment.ACTIVE_STATES,
             "querystring": request.GET.urlencode(),
+            "has_locations": _editable_locations(request).exists(),
         },
     )
 
@@ -555,7 +573,10 @@ def day_list(request: StaffRequest) -> HttpResponse:
 @staff_required(CLERK)
 @require_POST
 def appointment_cancel(request: StaffRequest, appointment_id: str) -> HttpResponse:
-    appointment = Appointment.objects.filter(municipality=request.municipality, uuid=appointment_id).first()
+    # An appointment at a location of another unit does not exist for this clerk.
+    appointment = Appointment.objects.filter(
+        municipality=request.municipality, location__in=_editable_locations(request), uuid=appointment_id
+    ).first()
     if appointment is None:
         raise Http404
     reason = request.POST.get("grund", "").strip()[:200] or _("von der Verwaltung abgesagt")

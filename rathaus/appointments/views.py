@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,6 +42,14 @@ START_PARAM = "beginn"
 MONTH_PARAM = "monat"
 # The online application a booking follows (its submission's id), so the appointment joins the case.
 APPLICATION_PARAM = "antrag"
+
+HOLD_RAN_OUT = gettext_lazy("Die Reservierung ist abgelaufen und der Termin wieder frei. Bitte buchen Sie neu.")
+NOT_CANCELLABLE = gettext_lazy(
+    "Dieser Termin kann nicht mehr abgesagt werden: Er hat schon begonnen, ist vorbei oder wurde vor Ort erledigt."
+)
+NOT_MOVABLE = gettext_lazy(
+    "Dieser Termin kann nicht mehr verschoben werden: Er hat schon begonnen, ist vorbei oder wurde vor Ort erledigt."
+)
 
 
 # --- The request's booking state -----------------------------------------------------------------
@@ -153,6 +162,12 @@ def _collecting_windows(location: Location, items: Sequence[BookingItem]) -> lis
     )
 
 
+def _too_many_lookups(request: MunicipalityRequest) -> HttpResponse | None:
+    if antibot.availability_rate_limited(request):
+        return render(request, "appointments/too_many.html", {"message": antibot.TOO_MANY_LOOKUPS}, status=429)
+    return None
+
+
 # --- Step 1: what is needed ---------------------------------------------------------------------
 
 
@@ -214,6 +229,9 @@ def locations(request: MunicipalityRequest) -> HttpResponse:
 
 @require_GET
 def first_free(request: MunicipalityRequest) -> HttpResponse:
+    refused = _too_many_lookups(request)
+    if refused is not None:
+        return refused
     try:
         items = _items(request)
     except FlowError:
@@ -259,12 +277,17 @@ def _calendar(
     month: datetime.date | None,
     day_url: Callable[[datetime.date], str],
     month_url: Callable[[datetime.date], str],
+    staff: bool = False,
+    free_days: Callable[[datetime.date, datetime.date], dict[datetime.date, int]] | None = None,
 ) -> dict[str, Any]:
     """Weeks of the month with links on the days that have free times, and the neighbouring months in the window."""
-    window_first, window_last = availability.booking_window(location=location)
-    all_days = availability.days_with_free_times(
-        location=location, items=items, first_day=window_first, last_day=window_last
-    )
+    window_first, window_last = availability.booking_window(location=location, staff=staff)
+    if free_days is not None:
+        all_days = free_days(window_first, window_last)
+    else:
+        all_days = availability.days_with_free_times(
+            location=location, items=items, first_day=window_first, last_day=window_last
+        )
     if month is None:
         anchor = min(all_days) if all_days else window_first
         month = anchor.replace(day=1)
@@ -307,6 +330,9 @@ def _calendar(
 
 @require_GET
 def month(request: MunicipalityRequest, slug: str) -> HttpResponse:
+    refused = _too_many_lookups(request)
+    if refused is not None:
+        return refused
     try:
         items = _items(request)
     except FlowError:
@@ -350,6 +376,9 @@ def _day(raw: str) -> datetime.date:
 
 @require_GET
 def day(request: MunicipalityRequest, slug: str, day: str) -> HttpResponse:
+    refused = _too_many_lookups(request)
+    if refused is not None:
+        return refused
     try:
         items = _items(request)
     except FlowError:
@@ -432,6 +461,7 @@ def contact(request: MunicipalityRequest, slug: str) -> HttpResponse:
         "challenge_url": reverse("appointments:altcha"),
         "nojs_seconds": antibot.min_seconds_without_javascript(),
         "submission": submission,
+        "hold_minutes": services.policy_for(municipality=request.municipality).hold_minutes,
     }
     if request.method != "POST":
         context["form"] = ContactForm(initial=_contact_initial(request))
@@ -514,31 +544,53 @@ def _refused_page(request: MunicipalityRequest, message: str, status: int = 400)
     return render(request, "appointments/refused.html", {"message": message}, status=status)
 
 
-@require_GET
+_CONFIRMED_STATES = (Appointment.State.CONFIRMED, Appointment.State.CHECKED_IN, Appointment.State.COMPLETED)
+
+
+@require_http_methods(["GET", "POST"])
 @never_cache
 def confirm(request: MunicipalityRequest, token: str) -> HttpResponse:
+    """GET only shows the hold and a button; POST books it.
+
+    Mail scanners and link previews open every link in an e-mail; if opening confirmed, they would book
+    holds nobody meant to keep, and the double opt-in would prove nothing.
+    """
     try:
         appointment = tokens.appointment_from_token(municipality=request.municipality, token=token, purpose="confirm")
-        appointment = services.appointment_confirm(appointment=appointment)
+        if request.method == "POST":
+            services.appointment_confirm(appointment=appointment)
+            # Reloading the answer must not send the form again; the GET shows the booked appointment.
+            return redirect("appointments:confirm", token)
     except services.BookingRefused as refusal:
         return _refused_page(request, str(refusal.message))
-    manage_token = tokens.appointment_token(appointment, "manage")
-    return render(
-        request,
-        "appointments/confirmed.html",
-        {
-            "appointment": appointment,
-            "manage_token": manage_token,
-            "items": appointment.items.select_related("service__service"),
-        },
-    )
+    items = appointment.items.select_related("service__service")
+    if appointment.state in _CONFIRMED_STATES:
+        return render(
+            request,
+            "appointments/confirmed.html",
+            {
+                "appointment": appointment,
+                "manage_token": tokens.appointment_token(appointment, "manage"),
+                "items": items,
+            },
+        )
+    if appointment.state != Appointment.State.HELD or _hold_ran_out(appointment):
+        return _refused_page(request, str(HOLD_RAN_OUT))
+    return render(request, "appointments/confirm.html", {"appointment": appointment, "items": items})
+
+
+def _hold_ran_out(appointment: Appointment) -> bool:
+    return appointment.hold_expires_at is not None and appointment.hold_expires_at <= timezone.now()
 
 
 def _managed(request: MunicipalityRequest, token: str) -> Appointment:
     return tokens.appointment_from_token(municipality=request.municipality, token=token, purpose="manage")
 
 
-def _is_changeable(appointment: Appointment) -> bool:
+def is_changeable(appointment: Appointment) -> bool:
+    """Whether the citizen may still cancel or move it: booked or held, not run out, and not begun."""
+    if appointment.state == Appointment.State.HELD and _hold_ran_out(appointment):
+        return False
     return (
         appointment.state in (Appointment.State.HELD, Appointment.State.CONFIRMED)
         and appointment.starts_at > timezone.now()
@@ -559,7 +611,7 @@ def manage(request: MunicipalityRequest, token: str) -> HttpResponse:
             "appointment": appointment,
             "token": token,
             "items": appointment.items.select_related("service__service"),
-            "changeable": _is_changeable(appointment),
+            "changeable": is_changeable(appointment),
         },
     )
 
@@ -586,6 +638,11 @@ def cancel(request: MunicipalityRequest, token: str) -> HttpResponse:
     except services.BookingRefused as refusal:
         return _refused_page(request, str(refusal.message))
     if request.method == "POST":
+        if appointment.state == Appointment.State.CANCELLED:
+            return redirect("appointments:manage", token)
+        # The same rule as the page, so a button kept open in an old tab cannot cancel a visit already begun.
+        if not is_changeable(appointment):
+            return _refused_page(request, str(NOT_CANCELLABLE))
         try:
             services.appointment_cancel(appointment=appointment, reason=_("vom Bürger abgesagt"))
         except services.BookingRefused as refusal:
@@ -595,8 +652,43 @@ def cancel(request: MunicipalityRequest, token: str) -> HttpResponse:
     return render(
         request,
         "appointments/cancel.html",
-        {"appointment": appointment, "token": token, "changeable": _is_changeable(appointment)},
+        {"appointment": appointment, "token": token, "changeable": is_changeable(appointment)},
     )
+
+
+def _booked_by_staff(appointment: Appointment) -> bool:
+    """Moving keeps the rules the appointment was booked under: a phone booking may use held-back counters."""
+    return appointment.channel in services.STAFF_CHANNELS
+
+
+def _move_plan(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> availability.Plan:
+    # The same rules as appointment_move: the appointment's own channel, and its own time counts as free,
+    # so moving it a little later (overlapping itself) is offered.
+    return availability.plan_load(
+        location=appointment.location,
+        items=_items_of(appointment),
+        first_day=first_day,
+        last_day=last_day,
+        staff=_booked_by_staff(appointment),
+        ignore_fair_release=appointment.channel == Appointment.Channel.LOTTERY,
+        exclude_appointment_id=appointment.pk,
+    )
+
+
+def _move_days(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> dict[datetime.date, int]:
+    plan = _move_plan(appointment, first_day, last_day)
+    days: dict[datetime.date, int] = {}
+    day = plan.first_day
+    while day <= plan.last_day:
+        if count := plan.count_of_day(day):
+            days[day] = count
+        day += datetime.timedelta(days=1)
+    return days
+
+
+def _move_times(appointment: Appointment, day: datetime.date) -> list[datetime.datetime]:
+    times = (availability.from_epoch_minute(minute) for minute in _move_plan(appointment, day, day).starts_of_day(day))
+    return [moment for moment in times if moment != appointment.starts_at]
 
 
 def _items_of(appointment: Appointment) -> list[BookingItem]:
@@ -613,8 +705,8 @@ def move_month(request: MunicipalityRequest, token: str) -> HttpResponse:
         appointment = _managed(request, token)
     except services.BookingRefused as refusal:
         return _refused_page(request, str(refusal.message))
-    if not _is_changeable(appointment):
-        return _refused_page(request, _("Dieser Termin kann nicht mehr verschoben werden."))
+    if not is_changeable(appointment):
+        return _refused_page(request, str(NOT_MOVABLE))
     location = appointment.location
     context = _calendar(
         location=location,
@@ -622,6 +714,8 @@ def move_month(request: MunicipalityRequest, token: str) -> HttpResponse:
         month=_month_of(request),
         day_url=lambda day: reverse("appointments:move_day", args=[token, day.isoformat()]),
         month_url=lambda first: reverse("appointments:move", args=[token]) + _query(**{MONTH_PARAM: f"{first:%Y-%m}"}),
+        staff=_booked_by_staff(appointment),
+        free_days=lambda first, last: _move_days(appointment, first, last),
     )
     context.update({"appointment": appointment, "location": location, "token": token})
     return render(request, "appointments/move_month.html", context)
@@ -634,10 +728,10 @@ def move_day(request: MunicipalityRequest, token: str, day: str) -> HttpResponse
         appointment = _managed(request, token)
     except services.BookingRefused as refusal:
         return _refused_page(request, str(refusal.message))
-    if not _is_changeable(appointment):
-        return _refused_page(request, _("Dieser Termin kann nicht mehr verschoben werden."))
+    if not is_changeable(appointment):
+        return _refused_page(request, str(NOT_MOVABLE))
     chosen_day = _day(day)
-    times = availability.free_times(location=appointment.location, items=_items_of(appointment), day=chosen_day)
+    times = _move_times(appointment, chosen_day)
     form = MoveForm(request.POST or None, times=times)
     if request.method == "POST" and form.is_valid():
         try:

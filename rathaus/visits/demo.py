@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rathaus.appointments.availability import BookingItem, local_zone, units_needed
 from rathaus.appointments.models import Appointment, AppointmentItem, AppointmentService, Counter, Location, SlotClaim
-from rathaus.appointments.services import CODE_ALPHABET, CODE_LENGTH
+from rathaus.appointments.services import CODE_ALPHABET, CODE_LENGTH, slot_claims_for
 from rathaus.municipalities.models import Municipality
 
 from .models import Visit
@@ -58,10 +58,7 @@ def _appointment_today(
                 confirmed_at=starts_at - timedelta(days=3),
             )
             AppointmentItem.objects.create(appointment=appointment, service=service, quantity=1)
-            moment = starts_at
-            while moment < ends_at:
-                SlotClaim.objects.create(counter=counter, starts_at=moment, appointment=appointment)
-                moment += timedelta(minutes=location.slot_minutes)
+            SlotClaim.objects.bulk_create(slot_claims_for(appointment))
     except IntegrityError:
         return None
     return appointment

@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rathaus.appointments.models import Appointment, AppointmentService, Counter, Location
+from rathaus.appointments.models import Appointment, AppointmentService, Counter, Location, SlotClaim
 from rathaus.audit.services import audit_record
 
 from .models import Visit
@@ -239,8 +239,26 @@ def visit_left(*, visit: Visit, staff: Any, now: datetime | None = None) -> Visi
         visit.state = Visit.State.LEFT
         visit.left_at = now
         visit.save(update_fields=["state", "left_at"])
+        if visit.appointment_id is not None:
+            _appointment_end_for_left_visit(
+                appointment_id=visit.appointment_id, called=visit.first_called_at is not None, now=now
+            )
         _audit(visit, actor=staff, action="visit.left")
     return visit
+
+
+def _appointment_end_for_left_visit(*, appointment_id: int, called: bool, now: datetime) -> None:
+    """A checked-in appointment whose person left: missed if never called, else done; its time ahead is free again.
+
+    Never called, they did not get served: that counts as a no-show in the statistics. Called (and gone before
+    or after a recall), the counter did its part: the appointment is done. Either way it stops holding time.
+    """
+    appointment = Appointment.objects.select_for_update().filter(pk=appointment_id).first()
+    if appointment is None or appointment.state != Appointment.State.CHECKED_IN:
+        return
+    appointment.state = Appointment.State.COMPLETED if called else Appointment.State.NO_SHOW
+    appointment.save(update_fields=["state"])
+    SlotClaim.objects.filter(appointment_id=appointment_id, starts_at__gte=now).delete()
 
 
 def appointments_mark_no_shows(*, location: Location, day: date, now: datetime | None = None) -> int:

@@ -17,8 +17,8 @@ from rathaus.municipalities.models import Municipality
 
 from .. import antibot, availability, selectors, services, tokens
 from ..availability import BookingItem
-from ..models import Location
-from ..views import FlowError, parse_items
+from ..models import Appointment, Location
+from ..views import NOT_CANCELLABLE, FlowError, is_changeable, parse_items
 from .serializers import (
     AppointmentServiceSerializer,
     CancelledSerializer,
@@ -92,10 +92,17 @@ class AvailableDays(PublicView):
     @extend_schema(
         tags=TAGS,
         parameters=[DaysQuerySerializer],
-        responses={200: FreeDaySerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: FreeDaySerializer(many=True),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Zu viele Abfragen von dieser Adresse."),
+        },
     )
     def get(self, request: Request) -> Response:
         """Days with free times at a location for the given items, in one month or the whole booking window."""
+        if antibot.availability_rate_limited(self.django_request):
+            return _error(antibot.TOO_MANY_LOOKUPS, status.HTTP_429_TOO_MANY_REQUESTS)
         query = DaysQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         items = _items(self.municipality, query.validated_data["items"])
@@ -122,10 +129,17 @@ class AvailableTimes(PublicView):
     @extend_schema(
         tags=TAGS,
         parameters=[TimesQuerySerializer],
-        responses={200: FreeTimeSerializer(many=True), 400: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: FreeTimeSerializer(many=True),
+            400: ErrorSerializer,
+            404: ErrorSerializer,
+            429: OpenApiResponse(ErrorSerializer, description="Zu viele Abfragen von dieser Adresse."),
+        },
     )
     def get(self, request: Request) -> Response:
         """Free start times of one day at a location for the given items."""
+        if antibot.availability_rate_limited(self.django_request):
+            return _error(antibot.TOO_MANY_LOOKUPS, status.HTTP_429_TOO_MANY_REQUESTS)
         query = TimesQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         items = _items(self.municipality, query.validated_data["items"])
@@ -188,6 +202,8 @@ class Cancel(PublicView):
             appointment = tokens.appointment_from_token(
                 municipality=self.municipality, token=body.validated_data["token"], purpose="manage"
             )
+            if appointment.state != Appointment.State.CANCELLED and not is_changeable(appointment):
+                return _error(NOT_CANCELLABLE, status.HTTP_400_BAD_REQUEST)
             appointment = services.appointment_cancel(appointment=appointment, reason="über die API abgesagt")
         except services.BookingRefused as refusal:
             return _error(refusal.message, status.HTTP_400_BAD_REQUEST)

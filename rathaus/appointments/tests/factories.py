@@ -18,6 +18,7 @@ from rathaus.appointments.models import (
     SlotClaim,
     WaitlistEntry,
 )
+from rathaus.appointments.services import slot_claims_for
 from rathaus.catalogue.tests.factories import ServiceFactory
 from rathaus.municipalities.tests.factories import MunicipalityFactory, OrganisationalUnitFactory
 
@@ -141,13 +142,7 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
         for service in extracted or []:
             AppointmentItem.objects.create(appointment=self, service=service, quantity=1)
         if self.state in Appointment.ACTIVE_STATES:  # type: ignore[attr-defined]
-            slot = timedelta(minutes=self.location.slot_minutes)  # type: ignore[attr-defined]
-            moment = self.starts_at  # type: ignore[attr-defined]
-            claims = []
-            while moment < self.ends_at:  # type: ignore[attr-defined]
-                claims.append(SlotClaim(counter=self.counter, starts_at=moment, appointment=self))  # type: ignore[attr-defined]
-                moment += slot
-            SlotClaim.objects.bulk_create(claims)
+            SlotClaim.objects.bulk_create(slot_claims_for(self))  # type: ignore[arg-type]
 
 
 class WaitlistEntryFactory(factory.django.DjangoModelFactory):

@@ -157,3 +157,37 @@ def test_the_endpoints_are_in_the_openapi_schema(esslingen):
     hold = schema["paths"]["/api/v1/appointments/holds/"]["post"]
     assert hold["description"].startswith("Hold a time")
     assert set(hold["responses"]) == {"201", "400", "409", "429"}
+
+
+def test_the_availability_api_is_rate_limited_per_address_with_a_german_message(
+    now, location, id_card, registration, counters, booking_day, settings
+):
+    settings.RATHAUS_APPOINTMENT_AVAILABILITY_RATE = "2/h"
+    client = client_for(ESSLINGEN_HOST)
+    items = f"{id_card.pk}:2,{registration.pk}:1"
+    days = client.get(reverse("api:appointment-availability-days"), {"location": location.slug, "items": items})
+    times_query = {"location": location.slug, "items": items, "day": booking_day.isoformat()}
+    times = client.get(reverse("api:appointment-availability-times"), times_query)
+    refused = client.get(reverse("api:appointment-availability-times"), times_query)
+    assert (days.status_code, times.status_code, refused.status_code) == (200, 200, 429)
+    assert "sehr viele Abfragen nach freien Terminen" in refused.json()["detail"]
+
+
+def test_the_api_does_not_cancel_an_appointment_already_checked_in(
+    now, location, id_card, registration, counters, booking_day
+):
+    client = client_for(ESSLINGEN_HOST)
+    body = _hold_body(client, location, id_card, registration, at(booking_day, 8))
+    client.post(reverse("api:appointment-hold"), body, content_type="application/json")
+    appointment = Appointment.objects.get()
+    Appointment.objects.filter(pk=appointment.pk).update(state=Appointment.State.CHECKED_IN)
+
+    response = client.post(
+        reverse("api:appointment-cancel"),
+        {"token": appointment_token(appointment, "manage")},
+        content_type="application/json",
+    )
+
+    appointment.refresh_from_db()
+    assert response.status_code == 400 and "kann nicht mehr abgesagt werden" in response.json()["detail"]
+    assert appointment.state == Appointment.State.CHECKED_IN

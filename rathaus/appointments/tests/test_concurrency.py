@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
-from rathaus.appointments.models import Appointment, SlotClaim
+from rathaus.appointments.models import Appointment, Location, SlotClaim
 from rathaus.appointments.services import BookingRefused, appointment_hold
 from rathaus.appointments.tests.conftest import at
 from rathaus.appointments.tests.factories import CounterFactory
@@ -104,4 +104,53 @@ def test_forty_people_rushing_five_times_of_one_counter_get_exactly_five_holds(
     assert len(held) == 5
     assert sorted(Appointment.objects.values_list("starts_at", flat=True)) == times
     assert len(refusals) == ATTEMPTS - 5
+    assert_no_capacity_used_twice()
+
+
+def test_racing_holds_on_an_old_and_a_new_grid_never_both_take_one_counter(
+    esslingen, location, id_card, id_card_items, booking_day
+):
+    # Half the requests still see the 10-minute grid (page loaded before the change), half the 15-minute one:
+    # 08:10–08:30 and 08:15–08:45 share no unit start, only 5-minute grains.
+    CounterFactory(location=location, services=[id_card])
+    old_grid = Location.objects.get(pk=location.pk)
+    Location.objects.filter(pk=location.pk).update(slot_minutes=15)
+    new_grid = Location.objects.get(pk=location.pk)
+    barrier = threading.Barrier(ATTEMPTS)
+    held: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def attempt(number: int) -> None:
+        try:
+            barrier.wait()
+            appointment = appointment_hold(
+                municipality=esslingen,
+                location=old_grid if number % 2 else new_grid,
+                items=id_card_items,
+                starts_at=at(booking_day, 8, 10) if number % 2 else at(booking_day, 8, 15),
+                name=f"Person {number}",
+                email=f"person{number}@example.org",
+            )
+            with lock:
+                held.append(appointment.pk)
+        except BookingRefused as refusal:
+            with lock:
+                refused.append(str(refusal.message))
+        except BaseException as error:  # noqa: BLE001 - reported by the test below
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt, args=(number,)) for number in range(ATTEMPTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(held) == 1
+    assert len(refused) == ATTEMPTS - 1
     assert_no_capacity_used_twice()

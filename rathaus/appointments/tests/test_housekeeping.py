@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 
+from rathaus.appointments import housekeeping
 from rathaus.appointments.housekeeping import housekeeping_run
 from rathaus.appointments.models import Appointment, BookingPolicy, SlotClaim, WaitlistEntry
 from rathaus.appointments.services import appointment_confirm, appointment_hold
@@ -37,7 +38,7 @@ def test_expired_holds_are_closed_and_release_their_time(
     assert expiring.state == Appointment.State.EXPIRED
     assert not SlotClaim.objects.filter(appointment=expiring).exists()
     assert running.state == Appointment.State.HELD
-    assert SlotClaim.objects.filter(appointment=running).count() == 2
+    assert SlotClaim.objects.filter(appointment=running).count() == 4
     assert housekeeping_run(now=now + timedelta(minutes=11))["holds_expired"] == 0
 
 
@@ -126,3 +127,53 @@ def test_there_is_one_chain_of_passes_and_each_pass_queues_the_next(settings, es
 
     (next_pass,) = DBTaskResult.objects.filter(task_path=tasks.appointments_housekeeping.module_path)
     assert next_pass.run_after > timezone.now() + timedelta(seconds=50)
+
+
+def test_appointments_booked_inside_the_reminder_period_leave_the_candidates_so_due_ones_are_not_starved(
+    esslingen, location, counters, booking_day, now, monkeypatch, mailoutbox, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(housekeeping, "BATCH", 2)
+    BookingPolicy.objects.create(municipality=esslingen, reminder_hours=24)
+    run_at = at(booking_day, 7)
+    for minute in (0, 20):  # confirmed an hour ago, inside their reminder period: no reminder needed
+        AppointmentFactory(
+            counter=counters[0],
+            starts_at=at(booking_day, 8, minute),
+            ends_at=at(booking_day, 8, minute + 20),
+            confirmed_at=run_at - timedelta(hours=1),
+        )
+    due = AppointmentFactory(
+        counter=counters[1], starts_at=at(booking_day, 11), ends_at=at(booking_day, 11, 20), confirmed_at=now
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = housekeeping_run(now=run_at)
+        second = housekeeping_run(now=run_at + timedelta(minutes=1))
+
+    assert (first["reminders"], second["reminders"]) == (0, 1)
+    due.refresh_from_db()
+    assert due.reminder_sent_at == run_at + timedelta(minutes=1)
+    assert [message.to for message in mailoutbox if "Erinnerung" in message.subject] == [[due.email]]
+
+
+def test_an_expired_hold_whose_time_lies_ahead_is_offered_to_the_waitlist(
+    esslingen, location, counters, id_card, id_card_items, now, booking_day, django_capture_on_commit_callbacks
+):
+    expiring = hold(esslingen, location, id_card_items, at(booking_day, 9))
+    waiting = WaitlistEntryFactory(
+        municipality=esslingen,
+        location=location,
+        items=[{"service": id_card.pk, "quantity": 1}],
+        earliest_day=booking_day,
+        latest_day=booking_day,
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        housekeeping_run(now=now + timedelta(minutes=11))
+
+    expiring.refresh_from_db()
+    waiting.refresh_from_db()
+    assert expiring.state == Appointment.State.EXPIRED
+    assert waiting.state == WaitlistEntry.State.OFFERED
+    assert waiting.offered_appointment.starts_at == at(booking_day, 9)
+    assert waiting.offered_appointment.state == Appointment.State.HELD

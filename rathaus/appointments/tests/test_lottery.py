@@ -1,12 +1,16 @@
 from datetime import timedelta
 
 import pytest
-from icalendar import Calendar
 
 from rathaus.appointments.housekeeping import housekeeping_run
-from rathaus.appointments.models import Appointment, LotteryEntry, LotteryWindow
-from rathaus.appointments.services import BookingRefused, lottery_draw, lottery_enter
-from rathaus.appointments.tests.factories import CounterFactory, LocationFactory, LotteryWindowFactory
+from rathaus.appointments.models import Appointment, BookingPolicy, LotteryEntry, LotteryWindow, WaitlistEntry
+from rathaus.appointments.services import BookingRefused, appointment_confirm, lottery_draw, lottery_enter
+from rathaus.appointments.tests.factories import (
+    CounterFactory,
+    LocationFactory,
+    LotteryWindowFactory,
+    WaitlistEntryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,32 +70,65 @@ def test_another_seed_gives_another_allocation(make_window, now):
     assert allocation(first) != allocation(second)
 
 
-def test_winners_are_booked_and_told_and_the_others_are_offered_the_waitlist(
+def test_winners_get_a_hold_to_confirm_and_the_others_a_prefilled_waitlist_link(
     make_window, now, mailoutbox, django_capture_on_commit_callbacks
 ):
     window = make_window("mitte-los")
     enter_all(window, PEOPLE, now)
+    drawn_at = now + timedelta(hours=2)
 
     with django_capture_on_commit_callbacks(execute=True):
-        entries = lottery_draw(window=window, now=now + timedelta(hours=2))
+        entries = lottery_draw(window=window, now=drawn_at)
 
     winners = [entry for entry in entries if entry.state == LotteryEntry.State.WON]
     losers = [entry for entry in entries if entry.state == LotteryEntry.State.LOST]
     assert (len(winners), len(losers)) == (12, 3)
     assert entries[:12] == winners
+    offer_hours = BookingPolicy._meta.get_field("waitlist_offer_hours").get_default()
     for entry in winners:
-        assert entry.appointment.state == Appointment.State.CONFIRMED
+        assert entry.appointment.state == Appointment.State.HELD
+        assert entry.appointment.hold_expires_at == drawn_at + timedelta(hours=offer_hours)
         assert entry.appointment.channel == Appointment.Channel.LOTTERY
     window.refresh_from_db()
     assert window.state == LotteryWindow.State.DRAWN
     assert window.seed
     won_mail = next(message for message in mailoutbox if message.to == [winners[0].email])
-    assert "erhalten" in won_mail.subject
-    assert Calendar.from_ical(won_mail.attachments[0][1]).walk("VEVENT")
+    assert "bestätigen" in won_mail.subject
+    assert "/termine/bestaetigen/" in won_mail.body
+    assert "/termine/verwalten/" in won_mail.body
+    assert not won_mail.attachments
     lost_mail = next(message for message in mailoutbox if message.to == [losers[0].email])
     assert "kein Termin" in lost_mail.subject
-    assert "/termine/warteliste/" in lost_mail.body
+    assert f"/termine/warteliste/?anliegen={window.service_id}%3A1&standort=mitte-los" in lost_mail.body
     assert len(mailoutbox) == 15
+
+
+def test_a_winner_who_confirms_is_booked_and_one_who_does_not_frees_the_time_for_the_waitlist(
+    make_window, now, django_capture_on_commit_callbacks
+):
+    window = make_window("mitte-los")
+    enter_all(window, PEOPLE[:2], now)
+    drawn_at = now + timedelta(hours=2)
+    first, second = lottery_draw(window=window, now=drawn_at)
+    waiting = WaitlistEntryFactory(
+        municipality=window.municipality,
+        location=window.location,
+        items=[{"service": window.service_id, "quantity": 1}],
+        earliest_day=window.first_day,
+        latest_day=window.last_day,
+    )
+
+    confirmed = appointment_confirm(appointment=first.appointment, now=drawn_at + timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        result = housekeeping_run(now=drawn_at + timedelta(hours=5))
+
+    assert confirmed.state == Appointment.State.CONFIRMED
+    second.appointment.refresh_from_db()
+    assert second.appointment.state == Appointment.State.EXPIRED
+    assert result["holds_expired"] == 1
+    waiting.refresh_from_db()
+    assert waiting.state == WaitlistEntry.State.OFFERED
+    assert waiting.offered_appointment.starts_at == second.appointment.starts_at
 
 
 def test_a_draw_runs_once_only_after_collecting_has_ended(make_window, now):

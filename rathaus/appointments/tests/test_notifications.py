@@ -161,3 +161,32 @@ def test_a_moved_appointment_is_announced_again_for_its_new_time(held, booking_d
 
     assert appointment_email_send(appointment_id=held.pk, kind="moved") is True
     assert appointment_email_send(appointment_id=held.pk, kind="moved") is False
+
+
+def test_every_mail_before_the_booking_carries_the_one_click_cancel_link(esslingen, held, mailoutbox):
+    [confirm_link] = mailoutbox
+
+    manage_lines = [line.strip() for line in confirm_link.body.splitlines() if "/termine/verwalten/" in line]
+
+    assert len(manage_lines) == 1
+    token = manage_lines[0].rstrip("/").split("/")[-1]
+    assert appointment_from_token(municipality=esslingen, token=token, purpose="manage") == held
+
+
+def test_a_cancellation_mail_links_to_booking_anew_and_withdraws_the_calendar_entry(
+    held, mailoutbox, django_capture_on_commit_callbacks
+):
+    appointment_confirm(appointment=held)
+    booked_uid = Calendar.from_ical(appointment_ics(held)).walk("VEVENT")[0]["UID"]
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=held)
+
+    message = mailoutbox[-1]
+    assert link_in(message.body, "http://") == "http://esslingen.localhost/termine/"
+    [(filename, content, mimetype)] = message.attachments
+    assert (filename, mimetype) == ("termin.ics", "text/calendar")
+    calendar = Calendar.from_ical(content)
+    assert calendar["METHOD"] == "CANCEL"
+    [event] = calendar.walk("VEVENT")
+    assert event["STATUS"] == "CANCELLED"
+    assert event["UID"] == booked_uid

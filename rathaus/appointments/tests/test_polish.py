@@ -18,6 +18,7 @@ from rathaus.appointments.services import (
 )
 from rathaus.appointments.tests.conftest import at
 from rathaus.appointments.tests.factories import AppointmentFactory, BookingPolicyFactory, CounterFactory
+from rathaus.visits.services import visit_call_next, visit_check_in, visit_left
 
 
 def hold(esslingen, location, items, starts_at, email="erika@example.org"):
@@ -208,3 +209,25 @@ def test_a_completed_appointment_keeps_its_time_in_the_history_and_its_past_slot
     completed.refresh_from_db()
     assert (completed.state, completed.starts_at, completed.counter_id) == ("erledigt", at(booking_day, 9), counter.pk)
     assert later.counter_id == counter.pk
+
+
+@pytest.mark.parametrize(("called", "state"), [(False, Appointment.State.NO_SHOW), (True, Appointment.State.COMPLETED)])
+def test_a_checked_in_person_who_leaves_ends_the_appointment_and_frees_its_time_ahead(
+    esslingen, location, counters, id_card, booking_day, clerk, called, state
+):
+    appointment = AppointmentFactory(
+        counter=counters[0], starts_at=at(booking_day, 9), ends_at=at(booking_day, 9, 20), services=[id_card]
+    )
+    visit = visit_check_in(appointment=appointment, now=at(booking_day, 8, 50))
+    if called:
+        visit = visit_call_next(counter=counters[0], staff=clerk, now=at(booking_day, 9))
+        assert visit is not None
+
+    visit_left(visit=visit, staff=clerk, now=at(booking_day, 9, 10))
+
+    appointment.refresh_from_db()
+    assert appointment.state == state
+    assert sorted(appointment.claims.values_list("starts_at", flat=True)) == [
+        at(booking_day, 9, 0),
+        at(booking_day, 9, 5),
+    ]

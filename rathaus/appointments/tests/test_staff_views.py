@@ -10,6 +10,7 @@ from conftest import ESSLINGEN_HOST, MUSTERHAUSEN_HOST, client_for
 from rathaus.appointments import config_services
 from rathaus.appointments.availability import public_holidays
 from rathaus.appointments.models import (
+    GRAIN_MINUTES,
     Appointment,
     AppointmentService,
     BookingPolicy,
@@ -380,7 +381,8 @@ def test_clerk_books_a_caller_on_a_held_back_counter_and_it_is_confirmed_at_once
         held_back_counter,
     )
     assert appointment.booked_by == clerk
-    assert appointment.claims.count() == 2
+    # Two ID cards of 10 minutes: the claims cover 20 minutes on that counter, grain by grain.
+    assert appointment.claims.count() * GRAIN_MINUTES == 20
 
 
 def test_phone_booking_refuses_more_than_the_services_maximum(clerk, location, id_card, held_back_counter):
@@ -607,3 +609,74 @@ def test_office_lead_cannot_create_a_location(office_lead, citizens_office):
     response = client_for(ESSLINGEN_HOST, office_lead).get(reverse("appointments:staff_location_create"))
 
     assert response.status_code == 403
+
+
+# Office scoping of the phone booking, the day list and cancelling ----------------------------------------------
+
+
+@pytest.fixture
+def phone_booked(clerk, location, id_card, held_back_counter):
+    """A confirmed phone booking at the Bürgeramt's location, made by one of its clerks."""
+    day = _working_day(3)
+    query = f"?standort={location.pk}&leistung={id_card.pk}&anzahl=1&tag={day.isoformat()}"
+    starts_at = timezone.make_aware(timezone.datetime.combine(day, time(10, 0)))
+    client_for(ESSLINGEN_HOST, clerk).post(
+        reverse("appointments:staff_phone_booking") + query,
+        {"beginn": starts_at.isoformat(), "name": "Petra Probe"},
+    )
+    return Appointment.objects.get(name="Petra Probe")
+
+
+def test_clerk_of_another_office_does_not_see_the_names_in_the_day_list(other_office_clerk, location, phone_booked):
+    client = client_for(ESSLINGEN_HOST, other_office_clerk)
+    day = timezone.localtime(phone_booked.starts_at).date()
+
+    named = client.get(reverse("appointments:staff_day_list") + f"?standort={location.pk}&tag={day.isoformat()}")
+    default = client.get(reverse("appointments:staff_day_list") + f"?tag={day.isoformat()}")
+
+    assert named.status_code == 200 and default.status_code == 200
+    assert "Petra Probe" not in named.content.decode()
+    assert "Petra Probe" not in default.content.decode()
+    assert location.name not in default.content.decode()
+    assert "Ihrer Einheit ist kein Standort zugeordnet" in default.content.decode()
+
+
+def test_clerk_of_another_office_cannot_cancel_an_appointment_of_the_buergeramt(other_office_clerk, phone_booked):
+    response = client_for(ESSLINGEN_HOST, other_office_clerk).post(
+        reverse("appointments:staff_appointment_cancel", args=[phone_booked.uuid])
+    )
+
+    phone_booked.refresh_from_db()
+    assert response.status_code == 404
+    assert phone_booked.state == Appointment.State.CONFIRMED
+    assert SlotClaim.objects.filter(appointment=phone_booked).exists()
+
+
+def test_clerk_of_another_office_cannot_book_a_caller_at_the_buergeramt(
+    other_office_clerk, location, id_card, held_back_counter
+):
+    client = client_for(ESSLINGEN_HOST, other_office_clerk)
+    day = _working_day(3)
+    query = f"?standort={location.pk}&leistung={id_card.pk}&anzahl=1&tag={day.isoformat()}"
+    starts_at = timezone.make_aware(timezone.datetime.combine(day, time(9, 0)))
+
+    page = client.get(reverse("appointments:staff_phone_booking") + query)
+    response = client.post(
+        reverse("appointments:staff_phone_booking") + query, {"beginn": starts_at.isoformat(), "name": "Fremd Buchung"}
+    )
+
+    assert location.name not in page.content.decode()
+    assert response.status_code == 200
+    assert not Appointment.objects.filter(name="Fremd Buchung").exists()
+
+
+def test_administrator_sees_and_cancels_at_every_location(municipality_admin, location, phone_booked):
+    client = client_for(ESSLINGEN_HOST, municipality_admin)
+    day = timezone.localtime(phone_booked.starts_at).date()
+
+    listing = client.get(reverse("appointments:staff_day_list") + f"?standort={location.pk}&tag={day.isoformat()}")
+    client.post(reverse("appointments:staff_appointment_cancel", args=[phone_booked.uuid]))
+
+    phone_booked.refresh_from_db()
+    assert "Petra Probe" in listing.content.decode()
+    assert phone_booked.state == Appointment.State.CANCELLED

@@ -106,11 +106,25 @@ def test_day_view_lists_the_free_times_as_links_to_the_contact_step(now, locatio
     assert reverse("appointments:contact", args=[location.slug]) in content
 
 
+@pytest.fixture
+def one_counter(counters):
+    """Only one counter takes online bookings, so a booked time is gone from the day page until it is freed."""
+    counters[1].is_active = False
+    counters[1].save(update_fields=["is_active"])
+    return counters[0]
+
+
+def offered_times(client, location, items_param, day) -> list:
+    page = client.get(reverse("appointments:day", args=[location.slug, day.isoformat()]), {"anliegen": items_param})
+    return [moment for moment, _url in page.context["times"]]
+
+
 def test_a_citizen_holds_confirms_and_cancels_a_combined_appointment(
-    now, location, items_param, booking_day, django_capture_on_commit_callbacks
+    now, location, items_param, booking_day, one_counter, django_capture_on_commit_callbacks
 ):
     client = client_for(ESSLINGEN_HOST)
     starts_at = at(booking_day, 8)
+    assert starts_at in offered_times(client, location, items_param, booking_day)
     with django_capture_on_commit_callbacks(execute=True):
         response = hold(client, location, items_param, starts_at)
     appointment = Appointment.objects.get(email="erika@example.org")
@@ -120,10 +134,13 @@ def test_a_citizen_holds_confirms_and_cancels_a_combined_appointment(
     held = client.get(response["Location"]).content.decode()
     assert "erika@example.org" in held and appointment.code in held
 
-    confirmed = client.get(reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")]))
-    assert confirmed.status_code == 200
+    confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
+    confirmed = client.post(confirm_url)
+    assert confirmed.status_code == 302 and confirmed["Location"] == confirm_url
+    assert "Ihr Termin ist gebucht" in client.get(confirm_url).content.decode()
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.CONFIRMED
+    assert starts_at not in offered_times(client, location, items_param, booking_day)
 
     manage_token = appointment_token(appointment, "manage")
     calendar_file = client.get(reverse("appointments:ics", args=[manage_token]))
@@ -135,10 +152,128 @@ def test_a_citizen_holds_confirms_and_cancels_a_combined_appointment(
     assert cancelled.status_code == 302
     appointment.refresh_from_db()
     assert appointment.state == Appointment.State.CANCELLED
-    day_page = client.get(
-        reverse("appointments:day", args=[location.slug, booking_day.isoformat()]), {"anliegen": items_param}
+    assert starts_at in offered_times(client, location, items_param, booking_day)
+
+
+def test_opening_the_confirmation_link_only_asks_and_does_not_book(now, location, items_param, booking_day):
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
+
+    # What a mail scanner or a link preview does: open the link, twice, in another browser.
+    for _visit in range(2):
+        page = client_for(ESSLINGEN_HOST).get(confirm_url)
+        assert page.status_code == 200
+        assert "Termin verbindlich bestätigen" in page.content.decode()
+
+    appointment.refresh_from_db()
+    assert appointment.state == Appointment.State.HELD
+    assert appointment.confirmed_at is None
+
+
+def test_confirming_twice_books_once_and_shows_the_booked_appointment(
+    now, location, items_param, booking_day, django_capture_on_commit_callbacks
+):
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(confirm_url)
+        second = client.post(confirm_url)
+
+    appointment.refresh_from_db()
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert appointment.state == Appointment.State.CONFIRMED
+    assert len([message for message in mail.outbox if message.to == ["erika@example.org"]]) == 1
+    page = client.get(confirm_url).content.decode()
+    assert "Ihr Termin ist gebucht" in page and "Termin verbindlich bestätigen" not in page
+
+
+def test_the_confirmation_link_of_a_hold_that_ran_out_says_so_and_books_nothing(
+    now, location, items_param, booking_day, monkeypatch
+):
+    from django.utils import timezone
+
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
+    later = now + timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    page = client.get(confirm_url)
+    posted = client.post(confirm_url)
+
+    appointment.refresh_from_db()
+    assert page.status_code == 400 and "Die Reservierung ist abgelaufen" in page.content.decode()
+    assert posted.status_code == 400 and "Die Reservierung ist abgelaufen" in posted.content.decode()
+    assert appointment.state == Appointment.State.HELD
+
+
+def test_the_contact_page_names_the_municipalitys_hold_time(now, location, items_param, booking_day, esslingen):
+    BookingPolicy.objects.update_or_create(municipality=esslingen, defaults={"hold_minutes": 25})
+    page = client_for(ESSLINGEN_HOST).get(contact_url(location, items_param, at(booking_day, 8))).content.decode()
+    assert "Wir halten die Zeit 25 Minuten für Sie frei" in page
+    assert "10 Minuten" not in page
+
+
+@pytest.mark.parametrize(
+    "state", [Appointment.State.CHECKED_IN, Appointment.State.COMPLETED, Appointment.State.NO_SHOW]
+)
+def test_an_appointment_dealt_with_on_site_cannot_be_cancelled_or_moved_by_link(
+    now, location, items_param, booking_day, state
+):
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    Appointment.objects.filter(pk=appointment.pk).update(state=state)
+    token = appointment_token(appointment, "manage")
+    later_day = booking_day + timedelta(days=1)
+
+    cancelled = client.post(reverse("appointments:cancel", args=[token]))
+    moved = client.post(
+        reverse("appointments:move_day", args=[token, later_day.isoformat()]),
+        {"starts_at": at(later_day, 9).isoformat()},
     )
-    assert "08:00 Uhr" in day_page.content.decode()
+
+    appointment.refresh_from_db()
+    assert cancelled.status_code == 400 and "kann nicht mehr abgesagt werden" in cancelled.content.decode()
+    assert moved.status_code == 400 and "kann nicht mehr verschoben werden" in moved.content.decode()
+    assert (appointment.state, appointment.starts_at) == (state, at(booking_day, 8))
+
+
+def test_an_appointment_whose_time_has_passed_cannot_be_cancelled_by_link(
+    now, location, items_param, booking_day, monkeypatch
+):
+    from django.utils import timezone
+
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    Appointment.objects.filter(pk=appointment.pk).update(state=Appointment.State.CONFIRMED, hold_expires_at=None)
+    after = at(booking_day, 9)
+    monkeypatch.setattr(timezone, "now", lambda: after)
+
+    response = client.post(reverse("appointments:cancel", args=[appointment_token(appointment, "manage")]))
+
+    appointment.refresh_from_db()
+    assert response.status_code == 400 and "kann nicht mehr abgesagt werden" in response.content.decode()
+    assert appointment.state == Appointment.State.CONFIRMED
+
+
+def test_the_day_and_month_pages_are_rate_limited_per_address(now, location, items_param, booking_day, settings):
+    settings.RATHAUS_APPOINTMENT_AVAILABILITY_RATE = "2/h"
+    client = client_for(ESSLINGEN_HOST)
+    month = client.get(reverse("appointments:month", args=[location.slug]), {"anliegen": items_param})
+    day_url = reverse("appointments:day", args=[location.slug, booking_day.isoformat()])
+    day = client.get(day_url, {"anliegen": items_param})
+    refused = client.get(day_url, {"anliegen": items_param})
+    assert (month.status_code, day.status_code, refused.status_code) == (200, 200, 429)
+    assert "sehr viele Abfragen nach freien Terminen" in refused.content.decode()
 
 
 def test_the_held_page_is_refused_to_another_browser(now, location, items_param, booking_day):
@@ -224,11 +359,13 @@ def test_a_manage_link_is_refused_with_a_forged_token_and_in_another_municipalit
     )
 
 
-def test_moving_frees_the_old_time_and_takes_the_new_one(now, location, items_param, booking_day):
+def test_moving_frees_the_old_time_and_takes_the_new_one(now, location, items_param, booking_day, one_counter):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
+    old_time = at(booking_day, 8)
+    hold(client, location, items_param, old_time)
     appointment = Appointment.objects.get()
     token = appointment_token(appointment, "manage")
+    assert old_time not in offered_times(client, location, items_param, booking_day)
     month = client.get(reverse("appointments:move", args=[token])).content.decode()
     later_day = booking_day + timedelta(days=1)
     assert reverse("appointments:move_day", args=[token, later_day.isoformat()]) in month
@@ -239,6 +376,60 @@ def test_moving_frees_the_old_time_and_takes_the_new_one(now, location, items_pa
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.starts_at == target
+    assert old_time in offered_times(client, location, items_param, booking_day)
+    assert target not in offered_times(client, location, items_param, later_day)
+
+
+def test_moving_offers_times_that_overlap_the_appointments_own_time_but_not_that_time_itself(
+    now, location, items_param, booking_day, one_counter
+):
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    token = appointment_token(appointment, "manage")
+
+    # With one counter, 08:30 is taken by the appointment itself (08:00 to 08:50) for everybody else.
+    assert at(booking_day, 8, 30) not in offered_times(client, location, items_param, booking_day)
+    page = client.get(reverse("appointments:move_day", args=[token, booking_day.isoformat()]))
+    offered = list(page.context["form"].times.values())
+    moved = client.post(
+        reverse("appointments:move_day", args=[token, booking_day.isoformat()]),
+        {"starts_at": at(booking_day, 8, 30).isoformat()},
+    )
+
+    assert at(booking_day, 8, 30) in offered and at(booking_day, 8) not in offered
+    appointment.refresh_from_db()
+    assert moved.status_code == 302 and appointment.starts_at == at(booking_day, 8, 30)
+
+
+def test_a_phone_booking_is_moved_with_the_counters_held_back_for_phone_and_walk_ins(
+    now, location, id_card, one_counter, booking_day
+):
+    from rathaus.appointments import services
+    from rathaus.appointments.availability import BookingItem
+
+    location.walk_in_share = 100
+    location.save(update_fields=["walk_in_share"])
+    appointment = services.appointment_hold(
+        municipality=location.municipality,
+        location=location,
+        items=[BookingItem(service=id_card)],
+        starts_at=at(booking_day, 8),
+        name="Hans Beispiel",
+        email="",
+        phone="0711 000000",
+        channel=Appointment.Channel.PHONE,
+    )
+    services.appointment_confirm(appointment=appointment)
+    token = appointment_token(appointment, "manage")
+    later_day = booking_day + timedelta(days=1)
+    client = client_for(ESSLINGEN_HOST)
+
+    move_page = client.get(reverse("appointments:move_day", args=[token, later_day.isoformat()]))
+
+    # Online, the only counter is held back and nothing is free; the phone booking keeps its own rules.
+    assert offered_times(client, location, f"{id_card.pk}:1", later_day) == []
+    assert at(later_day, 9) in move_page.context["form"].times.values()
 
 
 def test_without_free_times_the_month_offers_the_waitlist(now, location, id_card, counters):
@@ -291,6 +482,7 @@ def test_the_confirmation_email_link_points_to_the_confirm_page(
     ("url_name", "extra_args", "method"),
     [
         ("appointments:confirm", [], "get"),
+        ("appointments:confirm", [], "post"),
         ("appointments:manage", [], "get"),
         ("appointments:ics", [], "get"),
         ("appointments:cancel", [], "post"),
