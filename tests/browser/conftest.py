@@ -17,6 +17,7 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import make_citizens_office, make_esslingen, make_musterhausen
 
@@ -148,26 +149,49 @@ def _axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
-_RUN_AXE = """async (tags) => {
-  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return results.violations.map((violation) => ({
-    id: violation.id,
-    impact: violation.impact,
-    help: violation.help,
-    helpUrl: violation.helpUrl,
-    count: violation.nodes.length,
-    targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
-    html: violation.nodes.slice(0, 1).map((node) => node.html),
-    summary: violation.nodes.slice(0, 1).map((node) => node.failureSummary),
-  }));
+_START_AXE = """(tags) => {
+  window.__rathausAxe = undefined;
+  axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}).then(
+    (results) => {
+      window.__rathausAxe = {violations: results.violations.map((violation) => ({
+        id: violation.id,
+        impact: violation.impact,
+        help: violation.help,
+        helpUrl: violation.helpUrl,
+        count: violation.nodes.length,
+        targets: violation.nodes.slice(0, 3).map((node) => node.target.join(' ')),
+        html: violation.nodes.slice(0, 1).map((node) => node.html),
+        summary: violation.nodes.slice(0, 1).map((node) => node.failureSummary),
+      }))};
+    },
+    (error) => { window.__rathausAxe = {error: String(error)}; },
+  );
 }"""
+
+AXE_TIMEOUT_MS = 60_000
 
 
 def axe_violations(page: Page) -> list[dict[str, object]]:
-    """The WCAG 2.1 A/AA violations axe-core finds in the current page."""
+    """The WCAG 2.1 A/AA violations axe-core finds in the current page.
+
+    axe runs asynchronously inside the page, so a page whose context has JavaScript switched off would never
+    finish it; the result is therefore awaited with a timeout that names the cause instead of hanging the run.
+    """
     page.wait_for_load_state("load")
     _inject_axe(page)
-    return page.evaluate(_RUN_AXE, WCAG_TAGS)
+    page.evaluate(_START_AXE, WCAG_TAGS)
+    try:
+        done = page.wait_for_function("() => window.__rathausAxe", timeout=AXE_TIMEOUT_MS, polling=100)
+    except PlaywrightTimeoutError:
+        pytest.fail(
+            f"axe-core did not finish on {page.url} within {AXE_TIMEOUT_MS} ms; it needs JavaScript, so check "
+            "pages of a JavaScript-off context through the JavaScript run of the same templates",
+            pytrace=False,
+        )
+    outcome = done.json_value()
+    if "error" in outcome:
+        raise RuntimeError(f"axe-core failed on {page.url}: {outcome['error']}")
+    return outcome["violations"]
 
 
 def format_violations(url: str, violations: list[dict[str, object]]) -> str:
