@@ -276,9 +276,12 @@ def load_reports(municipality: Municipality) -> int:
                 lat=lat,
                 lon=lon,
                 address=address,
+                needs_confirmation=False,
             )
             created = now - timedelta(days=days_ago, hours=3)
-            Report.objects.filter(pk=report.pk).update(created_at=created, public_description=public_text)
+            Report.objects.filter(pk=report.pk).update(
+                created_at=created, public_description=public_text, public_location=address
+            )
             ReportUpdate.objects.filter(report=report).update(created_at=created)
             report.refresh_from_db()
             _walk(report, status, now)

@@ -151,8 +151,8 @@ class ContactForm(forms.Form):
         label=_("E-Mail-Adresse"),
         required=False,
         help_text=_(
-            "Dann schreiben wir Ihnen, wie es weitergeht. Ohne Konto schicken wir Ihnen zuerst einen Link, "
-            "mit dem Sie die Meldung bestätigen."
+            "Ihre E-Mail-Adresse brauchen wir nur, um die Meldung zu bestätigen und Sie über den Stand zu "
+            "informieren. Sie wird nicht veröffentlicht."
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -163,6 +163,14 @@ class ContactForm(forms.Form):
         help_text=_("Für Rückfragen."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
+
+    def __init__(self, *args: Any, email_required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Without a verified account the e-mail link is the only proof that a person stands behind the report.
+        self.fields["email"].required = email_required
+        self.fields["email"].error_messages["required"] = _(
+            "Bitte geben Sie Ihre E-Mail-Adresse an. Wir brauchen sie, um die Meldung zu bestätigen."
+        )
 
 
 class SubscribeForm(forms.Form):
@@ -287,6 +295,15 @@ class ModerationForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Nur dieser Text ist öffentlich. Leer: es wird nur die Kategorie gezeigt."),
+    )
+    public_location = forms.CharField(
+        label=_("Öffentliche Ortsangabe"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Nur Straße oder Platz, ggf. mit Hausnummer – keine Beschreibung von Personen oder Grundstücken. "
+            "Leer: öffentlich wird nur die Markierung auf der Karte gezeigt."
+        ),
     )
     is_public = forms.BooleanField(label=_("Meldung öffentlich zeigen"), required=False)
 

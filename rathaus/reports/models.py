@@ -190,7 +190,15 @@ class Report(models.Model):
     lat = models.FloatField(_("Breitengrad"), null=True, blank=True)
     lon = models.FloatField(_("Längengrad"), null=True, blank=True)
     address = models.CharField(_("Adresse"), max_length=300, blank=True)
-    location_description = models.TextField(_("Beschreibung des Orts"), blank=True)
+    location_description = models.TextField(
+        _("Beschreibung des Orts"), blank=True, help_text=_("Freier Text der meldenden Person; nur intern.")
+    )
+    public_location = models.CharField(
+        _("Öffentliche Ortsangabe"),
+        max_length=300,
+        blank=True,
+        help_text=_("Von der Verwaltung geprüft (Straße, Platz); nur diese Ortsangabe ist öffentlich."),
+    )
     description = models.TextField(_("Beschreibung"))
     public_description = models.TextField(
         _("Öffentliche Beschreibung"),

@@ -97,7 +97,9 @@ def report_notify_subscribers(*, update_id: int) -> int:
     update = ReportUpdate.objects.select_related("report__municipality", "report__category").get(pk=update_id)
     report = update.report
     subscriptions = report.subscriptions.filter(confirmed_at__isnull=False).order_by("pk")
-    closed = not report.is_open and update.kind == ReportUpdate.Kind.STATUS
+    # The status this update announces: the report may have moved on before the e-mail goes out.
+    status = update.status_to if update.status_to in Report.Status.values else report.status
+    closed = status in Report.CLOSED_STATUSES and not report.is_open and update.kind == ReportUpdate.Kind.STATUS
     sent = 0
     for subscription in subscriptions:
         _send(
@@ -107,7 +109,8 @@ def report_notify_subscribers(*, update_id: int) -> int:
             subscription.email,
             {
                 "update": update,
-                "status_label": Report.Status(report.status).label,
+                "status": status,
+                "status_label": Report.Status(status).label,
                 "report_path": links.report_path(report),
                 "reopen_path": links.reopen_path(report) if closed else "",
                 "unsubscribe_path": links.unsubscribe_path(subscription),

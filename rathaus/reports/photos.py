@@ -10,7 +10,8 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EDGE = 1600
 THUMBNAIL_EDGE = 400
 MAX_PHOTOS = 3
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO: the multi-picture JPEGs many phones write (photo plus depth or preview frames); only the first frame is kept.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 # Decompression bombs: refuse images whose pixel count alone would exhaust memory.
 MAX_PIXELS = 60_000_000
 
@@ -46,6 +47,8 @@ def photo_clean(data: bytes) -> CleanPhoto:
                 raise PhotoRefused(_("Bitte laden Sie ein Foto im Format JPEG, PNG oder WebP hoch."))
             if probe.width * probe.height > MAX_PIXELS:
                 raise PhotoRefused(_("Das Foto hat zu viele Bildpunkte."))
+            # Multi-frame files (MPO): the first frame is the photo; the others are not read at all.
+            probe.seek(0)
             probe.load()
             # Turn the pixels the way the camera meant them before the orientation tag is thrown away.
             upright = ImageOps.exif_transpose(probe)

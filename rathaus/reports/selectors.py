@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db.models import Prefetch, Q, QuerySet
 
-from rathaus.accounts.models import StaffMembership
+from rathaus.accounts.models import StaffMembership, User
 from rathaus.municipalities.models import Municipality
 from rathaus.municipalities.working_days import working_days_after
 
@@ -13,6 +14,14 @@ from .models import Area, Category, Report, ReportPhoto, ReportSubscription, Rep
 
 GEOJSON_LIMIT = 500
 NEARBY_METRES = 50
+
+
+def account_email_verified(*, user: User | None, email: str = "") -> bool:
+    """Whether ``user`` has verified ``email`` (default: the account's address); such reports count at once."""
+    if user is None or not user.is_authenticated:
+        return False
+    address = (email or user.email).strip()
+    return bool(address) and EmailAddress.objects.filter(user=user, email__iexact=address, verified=True).exists()
 
 
 # Categories and areas -----------------------------------------------------------------------------
@@ -116,7 +125,7 @@ def reports_geojson(
     rows = (
         reports_public_filtered(municipality=municipality, category=category, status=status, bbox=bbox)
         .filter(lat__isnull=False, lon__isnull=False)
-        .values_list("id", "lat", "lon", "status", "category__name", "created_at")[:limit]
+        .values_list("id", "lat", "lon", "status", "category__name", "public_location", "created_at")[:limit]
     )
     labels = dict(Report.Status.choices)
     features = [
@@ -128,10 +137,11 @@ def reports_geojson(
                 "category": category_name,
                 "status": status_key,
                 "status_label": str(labels.get(status_key, status_key)),
+                "location": public_location,
                 "created_at": created_at.isoformat(),
             },
         }
-        for report_id, lat, lon, status_key, category_name, created_at in rows
+        for report_id, lat, lon, status_key, category_name, public_location, created_at in rows
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -15,7 +15,7 @@ from rathaus.accounts.models import User
 from rathaus.audit.services import audit_record
 from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
-from . import casework, geo, questions, routing
+from . import casework, geo, questions, routing, selectors
 from .models import Area, Category, Report, ReportPhoto, ReportSubscription, ReportUpdate
 from .photos import MAX_PHOTOS, CleanPhoto
 
@@ -184,8 +184,9 @@ def report_create(
     portal_url: str = "",
     needs_confirmation: bool | None = None,
 ) -> Report:
-    """File a report, routed to its office; it counts (case, public map) at once, or once the e-mail link is
-    followed when someone without an account left an e-mail address (``needs_confirmation`` overrides)."""
+    """File a report, routed to its office. It counts (case, public map) at once only for a signed-in citizen
+    with a verified address; anyone else must give an e-mail address and confirm by its link first.
+    ``needs_confirmation=False`` is for channels trusted otherwise (Open311 clients by key, staff, demo data)."""
     if category.municipality_id != municipality.pk:
         raise ReportRefused(_("Diese Kategorie gibt es hier nicht."))
     if not description.strip():
@@ -200,7 +201,11 @@ def report_create(
     if reporter is not None and not reporter_email:
         reporter_email = reporter.email.lower()
     if needs_confirmation is None:
-        needs_confirmation = reporter is None and bool(reporter_email)
+        needs_confirmation = not selectors.account_email_verified(user=reporter, email=reporter_email)
+    if needs_confirmation and not reporter_email:
+        raise ReportRefused(
+            _("Bitte geben Sie Ihre E-Mail-Adresse an. Wir brauchen sie, um die Meldung zu bestätigen.")
+        )
     now = timezone.now()
     with transaction.atomic():
         routed = routing.route(municipality=municipality, category=category, lat=lat, lon=lon)
@@ -347,9 +352,9 @@ def report_route(*, report: Report, office: OrganisationalUnit, actor: User, not
         if locked.office_id == office.pk:
             raise ReportRefused(_("Die Meldung liegt schon bei dieser Stelle."))
         previous = locked.office_id
+        # The area stays: it says where the defect is, which a change of office does not alter.
         locked.office = office
-        locked.area = None
-        locked.save(update_fields=["office", "area", "updated_at"])
+        locked.save(update_fields=["office", "updated_at"])
         casework.case_move(report=locked, office=office, actor=actor)
         text = _("Zuständig ist jetzt: %(office)s.") % {"office": office.name}
         ReportUpdate.objects.create(
@@ -381,13 +386,17 @@ def report_note_add(*, report: Report, actor: User, text: str, public: bool) -> 
         return update
 
 
-def report_moderate(*, report: Report, actor: User, public_description: str, is_public: bool) -> Report:
-    """Staff decide what the public sees: the redacted text, and whether the report is shown at all."""
+def report_moderate(
+    *, report: Report, actor: User, public_description: str, is_public: bool, public_location: str = ""
+) -> Report:
+    """Staff decide what the public sees: the redacted text, the checked location (street or square), and
+    whether the report is shown at all."""
     with transaction.atomic():
         locked = _lock(report)
         locked.public_description = public_description.strip()
+        locked.public_location = " ".join(public_location.split())[:300]
         locked.is_public = is_public
-        locked.save(update_fields=["public_description", "is_public", "updated_at"])
+        locked.save(update_fields=["public_description", "public_location", "is_public", "updated_at"])
         ReportUpdate.objects.create(report=locked, kind=ReportUpdate.Kind.MODERATED, author=actor)
         _audit(locked, "report.moderated", actor, is_public=is_public)
         return locked
@@ -427,7 +436,7 @@ def report_merge(*, duplicate: Report, master: Report, actor: User) -> Report:
                     confirmed_at=subscription.confirmed_at,
                 )
                 known.add(subscription.email)
-        Report.objects.filter(duplicates=locked).update(duplicate_of=locked_master)
+        Report.objects.filter(duplicate_of=locked).update(duplicate_of=locked_master)
         previous = locked.status
         locked.duplicate_of = locked_master
         locked.status = Status.DONE_WITHOUT_ACTION

@@ -82,7 +82,14 @@ def _detail(request: StaffRequest, report: Report, **forms: object) -> HttpRespo
         "status_form": forms.get("status_form") or StatusForm(initial={"status": report.status}),
         "note_form": forms.get("note_form") or NoteForm(),
         "moderation_form": forms.get("moderation_form")
-        or ModerationForm(initial={"public_description": report.public_description, "is_public": report.is_public}),
+        or ModerationForm(
+            initial={
+                "public_description": report.public_description,
+                # Offered from the typed address for staff to check; public only once they save it.
+                "public_location": report.public_location or report.address,
+                "is_public": report.is_public,
+            }
+        ),
         "merge_form": forms.get("merge_form") or MergeForm(),
         "route_form": forms.get("route_form")
         or RouteForm(municipality=request.municipality, initial={"office": report.office_id}),
@@ -147,6 +154,7 @@ def report_moderate(request: StaffRequest, report_id: UUID) -> HttpResponse:
             report=report,
             actor=request.user,
             public_description=form.cleaned_data["public_description"],
+            public_location=form.cleaned_data["public_location"],
             is_public=form.cleaned_data["is_public"],
         )
         messages.success(request, _("Die öffentlichen Angaben sind gespeichert."))

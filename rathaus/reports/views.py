@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from rathaus.municipalities.http import MunicipalityRequest
 
@@ -58,6 +59,16 @@ def _allow_tiles(response: HttpResponse) -> HttpResponse:
     if origin:
         response._csp_update = {"img-src": [origin]}  # type: ignore[attr-defined]
     return response
+
+
+def _over_limit(request: HttpRequest, group: str, setting: str, default: str, key: Any = "ip") -> bool:
+    """Count one attempt; limits are settings (``RATHAUS_REPORT_*_RATE``) so a town can widen them for events."""
+    rate = getattr(settings, setting, default)
+    return bool(is_ratelimited(request, group=group, key=key, rate=rate, increment=True))
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "reports/too_many.html", status=429)
 
 
 def _render_map_page(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
@@ -158,7 +169,8 @@ def _photo_response(request: MunicipalityRequest, report_id: UUID, photo_id: int
         raise Http404
     stored = photo.thumbnail if thumbnail and photo.thumbnail else photo.image
     response = FileResponse(stored.open("rb"), content_type="image/jpeg")
-    response["Cache-Control"] = "public, max-age=300"
+    # Staff may hide a photo at any time: shared caches must not keep serving it afterwards.
+    response["Cache-Control"] = "private, no-cache"
     return response
 
 
@@ -182,8 +194,19 @@ def subscribe(request: MunicipalityRequest, report_id: UUID) -> HttpResponse:
     if report is None:
         raise Http404
     form = SubscribeForm(request.POST)
+    if _over_limit(request, "reports.subscribe-ip", "RATHAUS_REPORT_SUBSCRIBE_RATE", "20/h"):
+        return _too_many(request)
     if not form.is_valid():
         return _render_map_page(request, "reports/report_detail.html", {"report": report, "subscribe_form": form})
+    email = form.cleaned_data["email"].strip().lower()
+    if _over_limit(
+        request,
+        "reports.subscribe-email",
+        "RATHAUS_REPORT_SUBSCRIBE_EMAIL_RATE",
+        "5/h",
+        key=lambda group, request: email,
+    ):
+        return _too_many(request)
     user = request.user if request.user.is_authenticated else None
     try:
         subscription = services.report_subscribe(report=report, email=form.cleaned_data["email"], user=user)  # type: ignore[arg-type]
@@ -443,7 +466,8 @@ def new_contact(request: MunicipalityRequest) -> HttpResponse:
     initial = {"name": draft.name, "email": draft.email, "phone": draft.phone}
     if user is not None and not draft.contact_done:
         initial = {"name": user.get_full_name() if user.get_full_name() != user.email else "", "email": user.email}
-    form = ContactForm(request.POST or None, initial=initial)
+    email_required = not selectors.account_email_verified(user=user)
+    form = ContactForm(request.POST or None, initial=initial, email_required=email_required)
     if request.method == "POST" and form.is_valid():
         draft.name = form.cleaned_data["name"].strip()
         draft.email = form.cleaned_data["email"].strip().lower()
@@ -455,7 +479,7 @@ def new_contact(request: MunicipalityRequest) -> HttpResponse:
         request,
         "reports/new_contact.html",
         "reports:new_contact",
-        {"form": form, "category": category, "signed_in": user is not None},
+        {"form": form, "category": category, "signed_in": user is not None, "email_required": email_required},
     )
 
 
@@ -467,8 +491,10 @@ def new_check(request: MunicipalityRequest) -> HttpResponse:
         return redirect("reports:new_contact" if category else "reports:new")
     error = ""
     if request.method == "POST":
+        if _over_limit(request, "reports.send-ip", "RATHAUS_REPORT_SEND_RATE", "10/h"):
+            return _too_many(request)
         user = request.user if request.user.is_authenticated else None
-        # Only the account's own address proves itself; another address is confirmed by link.
+        # Only the account's own verified address proves itself; another address is confirmed by link.
         trusted = user is not None and draft.email in ("", user.email.lower())  # type: ignore[union-attr]
         photos = [photo for photo in (drafts.photo_load(kept) for kept in draft.photos) if photo is not None]
         try:

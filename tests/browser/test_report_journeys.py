@@ -117,6 +117,10 @@ def test_report_follow_close_and_reopen(browser: Browser, base_url: str, report_
     _press(citizen, "Weiter")
     expect(citizen.locator("h1")).to_have_text("Wie erreichen wir Sie?")
     assert_accessible(citizen)
+    # Without an account the e-mail address is the one thing asked for: it confirms the report.
+    _press(citizen, "Weiter")
+    expect(citizen.locator("main")).to_contain_text("Bitte geben Sie Ihre E-Mail-Adresse an.")
+    assert_accessible(citizen)
     citizen.get_by_label("E-Mail-Adresse").fill("anna@example.org")
     _press(citizen, "Weiter")
     expect(citizen.locator("h1")).to_have_text("Prüfen und senden")
@@ -137,7 +141,7 @@ def test_report_follow_close_and_reopen(browser: Browser, base_url: str, report_
     pothole.refresh_from_db()
     assert Case.objects.get(pk=pothole.case_id).unit.name == "Tiefbauamt"
 
-    # 2. A broken lamp by address, JavaScript off.
+    # 2. A broken lamp by address, JavaScript off, confirmed through the e-mail link.
     no_js = _context(browser, javascript=False).new_page()
     no_js.goto(base_url + "/maengelmelder/melden/")
     expect(no_js.locator("#karte")).to_be_hidden()
@@ -148,11 +152,21 @@ def test_report_follow_close_and_reopen(browser: Browser, base_url: str, report_
     main_button(no_js, "Weiter").click()
     no_js.get_by_label("Beschreibung").fill("Die Laterne vor dem Haus ist seit Tagen dunkel.")
     main_button(no_js, "Weiter").click()
+    expect(no_js.locator("h1")).to_have_text("Wie erreichen wir Sie?")
+    expect(no_js.locator("main")).to_contain_text("Sie wird nicht veröffentlicht.")
+    main_button(no_js, "Weiter").click()
+    expect(no_js.locator("main")).to_contain_text("Bitte geben Sie Ihre E-Mail-Adresse an.")
+    no_js.get_by_label("E-Mail-Adresse").fill("lena@example.org")
     main_button(no_js, "Weiter").click()
     main_button(no_js, "Meldung senden").click()
-    expect(no_js.locator("main")).to_contain_text("Danke für Ihre Meldung")
+    expect(no_js.locator("main")).to_contain_text("Fast geschafft")
     lamp = Report.objects.get(category=report_world["lamp"])
     assert (lamp.address, lamp.lat) == ("Ritterstraße 16", None)
+    assert lamp.case is None
+    no_js.goto(_mail_link("lena@example.org", "/maengelmelder/bestaetigen/"))
+    main_button(no_js, "Meldung bestätigen").click()
+    expect(no_js.locator("h1")).to_contain_text("bestätigt")
+    lamp.refresh_from_db()
     assert lamp.case is not None
 
     # 3. Someone else wants to report the same lamp, sees it and follows it instead.

@@ -149,7 +149,8 @@ def request_document(report: Report, *, build_absolute_uri: Callable[[str], str]
         "requested_datetime": report.created_at,
         "updated_datetime": updated,
         "expected_datetime": expected_datetime(report),
-        "address": report.address or report.location_description or None,
+        # Only the location staff checked: typed addresses and descriptions may name people.
+        "address": report.public_location or None,
         "address_id": None,
         "zipcode": None,
         "lat": report.lat,

@@ -201,20 +201,19 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
-def parse_w3c_datetime(value: str) -> datetime | None:
-    """A W3C date and time (``2026-11-01T00:00:00Z``, ``...+01:00``, or just a date); ``None`` if unreadable."""
+def parse_w3c_datetime(value: str, *, end_of_day: bool = False) -> datetime | None:
+    """A W3C date and time (``2026-11-01T00:00:00Z``, ``...+01:00``, or just a date); ``None`` if unreadable.
+
+    A date alone is the start of that day, or with ``end_of_day`` its last moment: ``end_date=2026-11-01``
+    includes everything reported on the 1st."""
     try:
-        parsed = parse_datetime(value)
+        # A date alone first: parse_datetime would read it as midnight, losing the end of the day.
+        day = parse_date(value) if "T" not in value and " " not in value.strip() else None
+        parsed = datetime.combine(day, time.max if end_of_day else time.min) if day else parse_datetime(value)
     except ValueError:
         return None
     if parsed is None:
-        try:
-            day = parse_date(value)
-        except ValueError:
-            return None
-        if day is None:
-            return None
-        parsed = datetime.combine(day, time.min)
+        return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
@@ -247,7 +246,8 @@ def request_query(*, data: QueryDict, now: datetime) -> RequestQuery:
     if errors:
         raise Open311Error(400, *errors)
     start = parse_w3c_datetime(first_value(data, "start_date")) if first_value(data, "start_date") else None
-    end = parse_w3c_datetime(first_value(data, "end_date")) if first_value(data, "end_date") else None
+    end_text = first_value(data, "end_date")
+    end = parse_w3c_datetime(end_text, end_of_day=True) if end_text else None
     if start is None and end is None:
         end = now
     if start is None:
@@ -257,7 +257,9 @@ def request_query(*, data: QueryDict, now: datetime) -> RequestQuery:
         end = start + DEFAULT_WINDOW
     if end < start:
         raise Open311Error(400, _("end_date liegt vor start_date."))
-    if end - start > DEFAULT_WINDOW:
+    # A date-only end_date reaches to the end of its day; that day does not count against the 90 days.
+    allowed = DEFAULT_WINDOW + timedelta(days=1) if end_text and "T" not in end_text else DEFAULT_WINDOW
+    if end - start > allowed:
         raise Open311Error(400, _("Der Zeitraum von start_date bis end_date darf höchstens 90 Tage umfassen."))
     query.start, query.end, query.statuses = start, end, statuses
     return query

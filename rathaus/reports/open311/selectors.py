@@ -69,4 +69,9 @@ def service_requests_filtered(
 
 
 def service_request_for_token(*, municipality: Municipality, token: str) -> Report:
-    return Report.objects.only("id", "token").get(municipality=municipality, token=token)
+    """Only public reports, like ``requests/{id}``: an unconfirmed or hidden one is not there for a client."""
+    return (
+        Report.objects.filter(municipality=municipality, is_public=True, confirmed_at__isnull=False)
+        .only("id", "token")
+        .get(token=token)
+    )

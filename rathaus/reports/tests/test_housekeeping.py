@@ -46,7 +46,9 @@ def test_unconfirmed_reports_go_after_the_link_expired_confirmed_ones_stay(essli
         address="Marktplatz 1",
         reporter_email="b@example.org",
     )
-    counted = services.report_create(municipality=esslingen, category=road_damage, description="x", address="Markt 2")
+    counted = services.report_create(
+        municipality=esslingen, category=road_damage, description="x", address="Markt 2", needs_confirmation=False
+    )
     Report.objects.filter(pk__in=[expired.pk, counted.pk]).update(created_at=timezone.now() - timedelta(days=15))
 
     assert housekeeping.unconfirmed_reports_purge() == 1

@@ -3,7 +3,7 @@ errors as the specification shapes them, reports that land as cases, and no repo
 
 import json
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -132,7 +132,9 @@ def make_report(category, *, status=Report.Status.REPORTED, confirmed=True, **fi
         "office": category.office,
         "description": "Intern: Herr Beispiel meldet ein Loch vor Hausnummer 4.",
         "public_description": "Schlagloch auf der Fahrbahn.",
-        "address": "Ritterstraße 14, 73728 Esslingen am Neckar",
+        "address": "Ritterstraße 14, 73728 Esslingen am Neckar, vor dem Haus von Familie Beispiel",
+        "location_description": "neben dem roten Auto von Herrn Beispiel",
+        "public_location": "Ritterstraße 14, 73728 Esslingen am Neckar",
         "lat": 48.7406,
         "lon": 9.3063,
         "reporter_name": "Hanna Beispiel",
@@ -731,6 +733,62 @@ def test_token_in_json_gives_the_service_request_id(api, pothole):
 @pytest.mark.parametrize("fmt", ["xml", "json"])
 def test_unknown_token_answers_404(api, pothole, fmt):
     assert api.get(f"{BASE}tokens/unbekannt.{fmt}").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_tokens_of_unconfirmed_or_hidden_reports_answer_404_like_their_requests(api, pothole, fmt):
+    for report in (make_report(pothole, confirmed=False), make_report(pothole, is_public=False)):
+        assert api.get(f"{BASE}requests/{report.pk}.{fmt}").status_code == 404
+        response = api.get(f"{BASE}tokens/{report.token}.{fmt}")
+        assert response.status_code == 404
+        assert str(report.pk) not in response.content.decode()
+
+
+def test_requests_show_only_the_location_staff_checked(api, pothole):
+    checked = make_report(pothole)
+    unchecked = make_report(pothole, public_location="")
+
+    for fmt in ("xml", "json"):
+        answer = api.get(f"{BASE}requests.{fmt}").content.decode()
+        assert "Beispiel" not in answer
+        assert "roten Auto" not in answer
+    by_id = {request["service_request_id"]: request for request in parse_json(api.get(f"{BASE}requests.json"))}
+    assert by_id[str(checked.pk)]["address"] == "Ritterstraße 14, 73728 Esslingen am Neckar"
+    assert by_id[str(unchecked.pk)]["address"] is None
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_jurisdiction_id_changes_nothing_on_get_and_post(api, api_key, pothole, fmt):
+    report = make_report(pothole)
+    jurisdiction = {"jurisdiction_id": "esslingen.de"}
+
+    assert api.get(f"{BASE}services.{fmt}", jurisdiction).status_code == 200
+    assert api.get(f"{BASE}services/strassenschaden.{fmt}", jurisdiction).status_code == 200
+    assert api.get(f"{BASE}requests/{report.pk}.{fmt}", jurisdiction).status_code == 200
+    assert api.get(f"{BASE}tokens/{report.token}.{fmt}", jurisdiction).status_code == 200
+    listed = api.get(f"{BASE}requests.{fmt}", jurisdiction)
+    assert listed.status_code == 200
+    assert str(report.pk) in listed.content.decode()
+    posted = post_pothole(api, api_key, fmt=fmt, jurisdiction_id="esslingen.de")
+    assert posted.status_code == 200, posted.content.decode()
+    assert Report.objects.filter(source="open311").count() == 1
+
+
+def test_a_date_only_end_date_includes_that_whole_day(api, pothole):
+    now = timezone.now()
+    day = timezone.localdate(now) - timedelta(days=3)
+    evening = timezone.make_aware(datetime.combine(day, time(22, 30)))
+    late = make_report(pothole, created_at=evening)
+    make_report(pothole, created_at=evening + timedelta(days=1))
+
+    requests = parse_json(
+        api.get(
+            f"{BASE}requests.json",
+            {"start_date": (day - timedelta(days=1)).isoformat(), "end_date": day.isoformat()},
+        )
+    )
+
+    assert [request["service_request_id"] for request in requests] == [str(late.pk)]
 
 
 # Discovery and formats ---------------------------------------------------------------------------

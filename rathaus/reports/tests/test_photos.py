@@ -50,6 +50,7 @@ def test_stored_and_public_photo_files_have_no_metadata(esslingen, road_damage, 
         lat=48.742,
         lon=9.308,
         photos=[photo_clean(jpeg_with_gps())],
+        needs_confirmation=False,
     )
     photo = report.photos.get()
     with photo.image.open("rb") as stored:
@@ -85,3 +86,33 @@ def test_a_transparent_png_becomes_a_jpeg_on_white():
     with Image.open(io.BytesIO(clean.image)) as image:
         assert image.format == "JPEG"
         assert image.getpixel((5, 5)) == pytest.approx((255, 255, 255), abs=3)
+
+
+def mpo_with_gps() -> bytes:
+    """A multi-picture JPEG (MPO) as phones write it: a red photo, a blue second frame, EXIF with GPS."""
+    exif = Image.Exif()
+    exif[0x010F] = "Beispielkamera"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "N"
+    gps[2] = (48.0, 44.0, 30.0)
+    first = Image.new("RGB", (800, 600), (200, 20, 20))
+    second = Image.new("RGB", (800, 600), (20, 20, 200))
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second], exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_a_multi_picture_jpeg_from_a_phone_is_accepted_as_its_first_frame_without_metadata():
+    data = mpo_with_gps()
+    with Image.open(io.BytesIO(data)) as original:
+        assert original.format == "MPO"
+        assert original.n_frames == 2
+
+    clean = photo_clean(data)
+
+    assert_without_metadata(clean.image)
+    with Image.open(io.BytesIO(clean.image)) as image:
+        assert image.format == "JPEG"
+        assert getattr(image, "n_frames", 1) == 1
+        red, _green, blue = image.convert("RGB").getpixel((400, 300))
+        assert red > 150 > blue

@@ -137,7 +137,12 @@ def test_areas_of_another_municipality_do_not_count(
 
 def test_a_report_lands_in_the_winning_offices_case_inbox(esslingen, road_damage, old_town, park, green_office):
     report = services.report_create(
-        municipality=esslingen, category=road_damage, description="Schlagloch", lat=PARK[0], lon=PARK[1]
+        municipality=esslingen,
+        category=road_damage,
+        description="Schlagloch",
+        lat=PARK[0],
+        lon=PARK[1],
+        needs_confirmation=False,
     )
     assert report.office == green_office
     assert report.case.unit == green_office

@@ -4,11 +4,12 @@ import re
 from datetime import date
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from rathaus.audit.models import AuditEntry
 from rathaus.cases.models import Case
-from rathaus.reports import services
+from rathaus.reports import selectors, services
 from rathaus.reports.models import Report, ReportSubscription, ReportUpdate
 from rathaus.reports.tests.factories import CategoryFactory
 
@@ -21,6 +22,9 @@ def report_in(municipality, category, **values):
     values.setdefault("description", "Tiefes Schlagloch vor der Bushaltestelle.")
     values.setdefault("lat", 48.742)
     values.setdefault("lon", 9.308)
+    if "reporter" not in values and "reporter_email" not in values:
+        # Filed as by a trusted channel (staff, an Open311 client), so it counts without an e-mail link.
+        values.setdefault("needs_confirmation", False)
     return services.report_create(municipality=municipality, category=category, **values)
 
 
@@ -30,7 +34,7 @@ def link_in(message, path_part: str) -> str:
     return match.group(0)
 
 
-def test_a_report_without_email_counts_at_once_and_opens_a_case_in_the_office_inbox(esslingen, road_damage):
+def test_a_report_from_a_trusted_channel_counts_at_once_and_opens_a_case_in_the_office_inbox(esslingen, road_damage):
     report = report_in(esslingen, road_damage)
 
     assert report.confirmed_at is not None
@@ -54,6 +58,35 @@ def test_an_anonymous_report_with_email_waits_for_confirmation(esslingen, road_d
     assert mail.outbox[0].to == ["anna@example.org"]
     assert "/maengelmelder/bestaetigen/" in link_in(mail.outbox[0], "/maengelmelder/bestaetigen/")
     assert ReportSubscription.objects.get(report=report).confirmed_at is None
+
+
+def test_an_anonymous_report_without_email_is_refused_and_nothing_is_stored(esslingen, road_damage):
+    with pytest.raises(services.ReportRefused, match="E-Mail-Adresse"):
+        report_in(esslingen, road_damage, needs_confirmation=None)
+
+    assert not Report.objects.exists()
+    assert not Case.objects.exists()
+    assert mail.outbox == []
+
+
+def test_an_anonymous_report_neither_opens_a_case_nor_shows_publicly_before_confirmation(esslingen, road_damage):
+    report = report_in(esslingen, road_damage, reporter_email="anna@example.org", reporter_name="Anna")
+
+    assert report.confirmed_at is None
+    assert not Case.objects.filter(report=report).exists()
+    assert not selectors.reports_public(municipality=esslingen).filter(pk=report.pk).exists()
+    services.report_confirm(report=report)
+    assert selectors.reports_public(municipality=esslingen).filter(pk=report.pk).exists()
+
+
+def test_a_signed_in_reporter_whose_address_is_not_verified_confirms_by_link(esslingen, road_damage, citizen):
+    EmailAddress.objects.filter(user=citizen).update(verified=False)
+
+    report = report_in(esslingen, road_damage, reporter=citizen)
+
+    assert report.confirmed_at is None
+    assert report.case is None
+    assert mail.outbox[0].subject == "Bitte bestätigen Sie Ihre Meldung"
 
 
 def test_confirming_opens_the_case_and_confirms_the_reporters_subscription_once(esslingen, road_damage):
@@ -268,3 +301,90 @@ def test_audit_entries_carry_no_personal_data(esslingen, road_damage):
     entry = AuditEntry.objects.get(action="report.created")
     assert "anna" not in str(entry.details).lower()
     assert entry.details["category"] == "strassenschaden"
+
+
+def test_merging_a_into_b_and_then_b_into_c_leaves_a_pointing_at_c_with_every_subscriber(
+    esslingen, road_damage, tiefbau_clerk
+):
+    first, second, third = (
+        report_in(esslingen, road_damage, reporter_email=f"{name}@example.org") for name in ("anna", "ben", "cem")
+    )
+    for report in (first, second, third):
+        services.report_confirm(report=report)
+
+    services.report_merge(duplicate=first, master=second, actor=tiefbau_clerk)
+    services.report_merge(duplicate=second, master=third, actor=tiefbau_clerk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.duplicate_of == third
+    assert second.duplicate_of == third
+    assert sorted(third.subscriptions.values_list("email", flat=True)) == [
+        "anna@example.org",
+        "ben@example.org",
+        "cem@example.org",
+    ]
+
+
+def test_routing_to_another_office_keeps_the_reports_area(esslingen, road_damage, tiefbau_clerk, citizens_office):
+    area = services.area_save(
+        municipality=esslingen,
+        actor=None,
+        name="Altstadt",
+        office=road_damage.office,
+        polygon={
+            "type": "Polygon",
+            "coordinates": [[[9.30, 48.73], [9.32, 48.73], [9.32, 48.75], [9.30, 48.75], [9.30, 48.73]]],
+        },
+    )
+    report = report_in(esslingen, road_damage)
+    assert report.area == area
+
+    services.report_route(report=report, office=citizens_office, actor=tiefbau_clerk)
+
+    report.refresh_from_db()
+    assert report.office == citizens_office
+    assert report.area == area
+
+
+def test_a_status_e_mail_names_the_status_it_announces_even_if_the_report_moved_on(
+    esslingen, road_damage, tiefbau_clerk, monkeypatch
+):
+    from django.db import transaction
+
+    report = report_in(esslingen, road_damage, reporter_email="anna@example.org")
+    services.report_confirm(report=report)
+    mail.outbox.clear()
+    queued = []
+    monkeypatch.setattr(transaction, "on_commit", lambda callback, using=None, robust=False: queued.append(callback))
+
+    services.report_status_change(
+        report=report, status=Status.PLANNED, actor=tiefbau_clerk, planned_for=date(2026, 6, 1)
+    )
+    services.report_status_change(report=report, status=Status.IN_PROGRESS, actor=tiefbau_clerk)
+    for callback in queued:
+        callback()
+
+    first, second = mail.outbox
+    assert "Stand: geplant" in first.body
+    assert "in Bearbeitung" not in first.body
+    assert "Stand: in Bearbeitung" in second.body
+
+
+def test_staff_set_the_public_location_and_nothing_typed_is_public_before(esslingen, road_damage, tiefbau_clerk):
+    report = report_in(
+        esslingen, road_damage, address="Ritterstraße 5", location_description="vor dem Haus von Familie Beispiel"
+    )
+    assert report.public_location == ""
+
+    services.report_moderate(
+        report=report,
+        actor=tiefbau_clerk,
+        public_description="Schlagloch",
+        public_location="  Ritterstraße  ",
+        is_public=True,
+    )
+
+    report.refresh_from_db()
+    assert report.public_location == "Ritterstraße"
+    assert report.location_description == "vor dem Haus von Familie Beispiel"

@@ -27,7 +27,9 @@ def walk_to_location(client, category_code: str = "strassenschaden") -> None:
         assert client.post(reverse("reports:new_questions"), {"groesse": "gross"}).status_code == 302
 
 
-def report_by_form(client, *, location: dict[str, str], email: str = "", photo: bytes | None = None) -> None:
+def report_by_form(
+    client, *, location: dict[str, str], email: str = "anna@example.org", photo: bytes | None = None
+) -> None:
     walk_to_location(client)
     response = client.post(reverse("reports:new_location"), location)
     assert response.status_code == 302, response.content.decode()
@@ -45,6 +47,12 @@ def report_by_form(client, *, location: dict[str, str], email: str = "", photo: 
     assert response["Location"] == reverse("reports:new_done")
 
 
+def confirm_from_mail(client) -> None:
+    """Press the button behind the confirmation link of the last e-mail, as the reporter does."""
+    link = re.search(r"http://\S+/maengelmelder/bestaetigen/\S+", mail.outbox[-1].body).group(0)
+    assert client.post(link.split(ESSLINGEN_HOST, 1)[1]).status_code == 200
+
+
 # Reporting ------------------------------------------------------------------------------------------------
 
 
@@ -59,6 +67,7 @@ def test_the_start_page_and_every_step_render(esslingen_client, road_damage):
 
 def test_reporting_by_address_without_javascript_reaches_the_office(esslingen_client, road_damage):
     report_by_form(esslingen_client, location={"address": "Marktplatz 1", "lat": "", "lon": ""})
+    confirm_from_mail(esslingen_client)
 
     report = Report.objects.get()
     assert report.address == "Marktplatz 1"
@@ -78,6 +87,71 @@ def test_reporting_with_coordinates_and_a_photo_stores_a_clean_photo(esslingen_c
         data = stored.read()
     assert b"Exif" not in data
     assert photo.width == 1600
+
+
+def test_a_visitor_without_an_account_must_give_an_email_address(esslingen_client, road_damage):
+    walk_to_location(esslingen_client)
+    esslingen_client.post(reverse("reports:new_location"), {"address": "Marktplatz 1"})
+    esslingen_client.post(reverse("reports:new_duplicates"))
+    esslingen_client.post(reverse("reports:new_description"), {"description": "Loch"})
+
+    page = esslingen_client.get(reverse("reports:new_contact")).content.decode()
+    assert "brauchen wir nur, um die Meldung zu bestätigen" in page
+    response = esslingen_client.post(reverse("reports:new_contact"), {"name": "Anna", "phone": "0711 1"})
+
+    assert response.status_code == 200
+    assert "Bitte geben Sie Ihre E-Mail-Adresse an." in response.content.decode()
+    assert esslingen_client.get(reverse("reports:new_check"))["Location"] == reverse("reports:new_contact")
+
+
+def test_a_signed_in_citizen_with_a_verified_address_needs_no_email_link(road_damage, citizen):
+    client = client_for(ESSLINGEN_HOST, citizen)
+    walk_to_location(client)
+    client.post(reverse("reports:new_location"), {"address": "Marktplatz 1"})
+    client.post(reverse("reports:new_duplicates"))
+    client.post(reverse("reports:new_description"), {"description": "Loch"})
+    assert client.post(reverse("reports:new_contact"), {"email": ""}).status_code == 302
+    assert client.post(reverse("reports:new_check"))["Location"] == reverse("reports:new_done")
+
+    report = Report.objects.get()
+    assert report.reporter == citizen
+    assert report.confirmed_at is not None
+    assert report.case is not None
+
+
+def test_sending_reports_beyond_the_limit_is_refused_with_a_german_page(esslingen_client, road_damage, settings):
+    settings.RATHAUS_REPORT_SEND_RATE = "1/h"
+    report_by_form(esslingen_client, location={"address": "Marktplatz 1"})
+    walk_to_location(esslingen_client)
+    esslingen_client.post(reverse("reports:new_location"), {"address": "Bahnhofstraße 1"})
+    esslingen_client.post(reverse("reports:new_duplicates"))
+    esslingen_client.post(reverse("reports:new_description"), {"description": "Noch ein Loch"})
+    esslingen_client.post(reverse("reports:new_contact"), {"email": "anna@example.org"})
+
+    response = esslingen_client.post(reverse("reports:new_check"))
+
+    assert response.status_code == 429
+    assert "Zu viele Anfragen" in response.content.decode()
+    assert Report.objects.count() == 1
+
+
+def test_subscribing_beyond_the_limit_per_address_or_per_email_is_refused(esslingen_client, road_damage, settings):
+    settings.RATHAUS_REPORT_SUBSCRIBE_RATE = "2/h"
+    settings.RATHAUS_REPORT_SUBSCRIBE_EMAIL_RATE = "1/h"
+    report = ReportFactory(category=road_damage)
+    url = reverse("reports:subscribe", args=[report.pk])
+
+    assert esslingen_client.post(url, {"email": "ben@example.org"}).status_code == 200
+    by_email = client_for(ESSLINGEN_HOST).post(url, {"email": "BEN@example.org"}, REMOTE_ADDR="10.0.0.2")
+    assert by_email.status_code == 429
+    assert esslingen_client.post(url, {"email": "cem@example.org"}).status_code == 200
+    by_address = esslingen_client.post(url, {"email": "dora@example.org"})
+    assert by_address.status_code == 429
+    assert "Zu viele Anfragen" in by_address.content.decode()
+    assert sorted(ReportSubscription.objects.values_list("email", flat=True)) == [
+        "ben@example.org",
+        "cem@example.org",
+    ]
 
 
 def test_an_anonymous_report_with_email_is_confirmed_by_the_link(esslingen_client, road_damage):
@@ -199,7 +273,7 @@ def test_the_geojson_has_only_public_confirmed_reports_in_the_box(esslingen_clie
     assert [feature["id"] for feature in data["features"]] == [str(shown.pk)]
     feature = data["features"][0]
     assert feature["geometry"] == {"type": "Point", "coordinates": [9.308, 48.742]}
-    assert set(feature["properties"]) == {"category", "status", "status_label", "created_at", "url"}
+    assert set(feature["properties"]) == {"category", "status", "status_label", "location", "created_at", "url"}
 
 
 def test_a_malformed_bbox_is_answered_with_400(esslingen_client):
@@ -223,12 +297,51 @@ def test_the_public_page_never_shows_the_reporter_or_the_unmoderated_text(esslin
         address="Marktplatz 1",
         reporter_name="Anna Beispiel",
         reporter_phone="0711 123456",
+        needs_confirmation=False,
     )
     page = esslingen_client.get(reverse("reports:report", args=[report.pk])).content.decode()
     assert "Anna Beispiel" not in page
     assert "0711" not in page
     assert "Schmidt" not in page
     assert "wird noch geprüft" in page
+
+
+def test_the_location_is_public_only_as_staff_checked_it(esslingen_client, road_damage, tiefbau_clerk):
+    report = services.report_create(
+        municipality=road_damage.municipality,
+        category=road_damage,
+        description="Loch",
+        lat=48.742,
+        lon=9.308,
+        address="Ritterstraße 5, bei Familie Quasthoff",
+        location_description="neben dem Auto von Herrn Schmidt",
+        needs_confirmation=False,
+    )
+
+    def public_texts() -> str:
+        page = esslingen_client.get(reverse("reports:report", args=[report.pk])).content.decode()
+        listing = esslingen_client.get(reverse("reports:list")).content.decode()
+        geojson = esslingen_client.get(reverse("reports:geojson")).content.decode()
+        return page + listing + geojson
+
+    assert "Quasthoff" not in public_texts()
+    assert "Schmidt" not in public_texts()
+    staff = client_for(ESSLINGEN_HOST, tiefbau_clerk)
+    form = staff.get(reverse("reports:staff_report", args=[report.pk])).context["moderation_form"]
+    assert form.initial["public_location"] == "Ritterstraße 5, bei Familie Quasthoff"
+
+    staff.post(
+        reverse("reports:staff_moderate", args=[report.pk]),
+        {"public_description": "Loch", "public_location": "Ritterstraße", "is_public": "on"},
+    )
+
+    texts = public_texts()
+    assert "Ritterstraße" in texts
+    assert "Quasthoff" not in texts
+    assert "Schmidt" not in texts
+    assert esslingen_client.get(reverse("reports:geojson")).json()["features"][0]["properties"]["location"] == (
+        "Ritterstraße"
+    )
 
 
 def test_the_list_filters_by_category_status_and_area(
@@ -242,7 +355,12 @@ def test_the_list_filters_by_category_status_and_area(
         polygon=square(48.742, 9.308, 0.01),
     )
     pothole = services.report_create(
-        municipality=road_damage.municipality, category=road_damage, description="x", lat=48.742, lon=9.308
+        municipality=road_damage.municipality,
+        category=road_damage,
+        description="x",
+        lat=48.742,
+        lon=9.308,
+        needs_confirmation=False,
     )
     lamp = ReportFactory(category=street_lighting, status=Status.DONE)
 
@@ -256,7 +374,9 @@ def test_the_list_filters_by_category_status_and_area(
     assert set(listed()) == {pothole, lamp}
 
 
-def test_hidden_photos_are_not_served(esslingen_client, road_damage, tiefbau_clerk):
+def test_photos_are_not_kept_in_shared_caches_and_hidden_ones_are_not_served(
+    esslingen_client, road_damage, tiefbau_clerk
+):
     from rathaus.reports.photos import photo_clean
 
     report = services.report_create(
@@ -265,8 +385,13 @@ def test_hidden_photos_are_not_served(esslingen_client, road_damage, tiefbau_cle
         description="x",
         address="Marktplatz 1",
         photos=[photo_clean(jpeg_with_gps())],
+        needs_confirmation=False,
     )
     photo = report.photos.get()
+    for name in ("reports:photo", "reports:photo_thumbnail"):
+        response = esslingen_client.get(reverse(name, args=[report.pk, photo.pk]))
+        # Shared caches must not keep a photo that staff may hide later.
+        assert response["Cache-Control"] == "private, no-cache"
     services.photo_set_hidden(photo=photo, actor=tiefbau_clerk, hidden=True)
     assert esslingen_client.get(reverse("reports:photo", args=[report.pk, photo.pk])).status_code == 404
 
@@ -301,7 +426,11 @@ def test_subscribing_without_an_address_shows_an_error(esslingen_client, road_da
 
 def test_not_fixed_reopens_through_the_signed_link_only(esslingen_client, road_damage, tiefbau_clerk):
     report = services.report_create(
-        municipality=road_damage.municipality, category=road_damage, description="x", address="Marktplatz 1"
+        municipality=road_damage.municipality,
+        category=road_damage,
+        description="x",
+        address="Marktplatz 1",
+        needs_confirmation=False,
     )
     services.report_status_change(report=report, status=Status.DONE, actor=tiefbau_clerk)
 
@@ -334,6 +463,7 @@ def report(road_damage):
         lat=48.742,
         lon=9.308,
         reporter_name="Anna Beispiel",
+        needs_confirmation=False,
     )
 
 
@@ -408,7 +538,12 @@ def test_hiding_a_report_removes_it_from_the_public(report, tiefbau_clerk, essli
 
 def test_merging_from_the_staff_page(report, road_damage, tiefbau_clerk):
     duplicate = services.report_create(
-        municipality=road_damage.municipality, category=road_damage, description="Dasselbe Loch", lat=48.742, lon=9.308
+        municipality=road_damage.municipality,
+        category=road_damage,
+        description="Dasselbe Loch",
+        lat=48.742,
+        lon=9.308,
+        needs_confirmation=False,
     )
     client = client_for(ESSLINGEN_HOST, tiefbau_clerk)
     response = client.post(reverse("reports:staff_merge", args=[duplicate.pk]), {"master": str(report.pk)})
