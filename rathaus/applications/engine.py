@@ -49,6 +49,14 @@ def fields_by_key(definition: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {field["key"]: field for page in definition["pages"] for field in page.get("fields", [])}
 
 
+def page_has_files(page: Mapping[str, Any]) -> bool:
+    """Whether a page (or a group on it) asks for a file, so its stored uploads must be loaded to show it."""
+    return any(
+        field["type"] == "file" or (field["type"] == "group" and page_has_files(field))
+        for field in page.get("fields", [])
+    )
+
+
 # Conditions ---------------------------------------------------------------------------------
 
 

@@ -1,5 +1,7 @@
 """Reads for online applications. Every selector takes the municipality explicitly."""
 
+import threading
+import time
 from typing import Any
 
 from django.db.models import QuerySet, TextField
@@ -12,6 +14,11 @@ from .engine import answer_rows, fee_lines
 from .models import ApplicationForm, Draft, FormVersion, Handoff, Submission, Upload
 
 DATA_FORMAT = "rathaus-antrag/1"
+
+# The service's long descriptions are not shown on application pages; not loading them halves the row.
+_SERVICE_TEXTS = [
+    f"form__service__{field.name}" for field in Service._meta.get_fields() if isinstance(field, TextField)
+]
 
 
 def published_version_for_service(*, municipality: Municipality, service: Service) -> FormVersion | None:
@@ -27,6 +34,21 @@ def published_version_for_service(*, municipality: Municipality, service: Servic
     )
 
 
+def published_version_for_service_slug(*, municipality: Municipality, slug: str) -> FormVersion | None:
+    """The published version of the online application of the published service ``slug``, in one query."""
+    return (
+        FormVersion.objects.select_related("form__service")
+        .defer(*_SERVICE_TEXTS)
+        .filter(
+            form__municipality=municipality,
+            form__service__slug=slug,
+            form__service__is_published=True,
+            status=FormVersion.Status.PUBLISHED,
+        )
+        .first()
+    )
+
+
 def services_with_online_application(*, municipality: Municipality) -> set[int]:
     """Ids of the services that can be applied for online here."""
     return set(
@@ -36,19 +58,42 @@ def services_with_online_application(*, municipality: Municipality) -> set[int]:
     )
 
 
-# The service's long descriptions are not shown on application pages; not loading them halves the row.
-_SERVICE_TEXTS = [
-    f"version__form__service__{field.name}" for field in Service._meta.get_fields() if isinstance(field, TextField)
-]
+# Published and retired versions never change, and every page of every journey needs one: each process keeps
+# them for a while instead of joining version, form and service into every draft read. Saving or deleting a
+# version, form or service in this process empties the cache (signals in apps.py); other processes see such an
+# edit of the form or service (name, resume period) after at most VERSION_CACHE_SECONDS.
+VERSION_CACHE_SECONDS = 60.0
+VERSION_CACHE_SIZE = 256
+_version_cache: dict[int, tuple[float, FormVersion]] = {}
+_version_cache_lock = threading.Lock()
+
+
+def version_cache_clear(**_signal: Any) -> None:
+    with _version_cache_lock:
+        _version_cache.clear()
+
+
+def form_version_for_pages(*, version_id: int) -> FormVersion:
+    """The version with its form and service, as the citizen's pages read them (never changed by callers)."""
+    now = time.monotonic()
+    cached = _version_cache.get(version_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    version = FormVersion.objects.select_related("form__service").defer(*_SERVICE_TEXTS).get(pk=version_id)
+    if version.status != FormVersion.Status.DRAFT:
+        with _version_cache_lock:
+            if len(_version_cache) >= VERSION_CACHE_SIZE:
+                _version_cache.clear()
+            _version_cache[version_id] = (now + VERSION_CACHE_SECONDS, version)
+    return version
 
 
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
-    return (
-        Draft.objects.select_related("version__form__service", "submission")
-        .defer(*_SERVICE_TEXTS)
-        .filter(municipality=municipality, pk=draft_id)
-        .first()
-    )
+    """The draft (with its submission, if sent) and its form version from the per-process cache."""
+    draft = Draft.objects.select_related("submission").filter(municipality=municipality, pk=draft_id).first()
+    if draft is not None:
+        draft.version = form_version_for_pages(version_id=draft.version_id)
+    return draft
 
 
 def draft_for_resume_token(*, municipality: Municipality, token_hash: str) -> Draft | None:

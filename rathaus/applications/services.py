@@ -233,9 +233,11 @@ def draft_save_page(
 ) -> Draft:
     """Store the answers of one page, with its newly checked files, in one step."""
     with transaction.atomic():
-        locked = _lock_draft(draft).select_related("version__form").get(pk=draft.pk)
-        if Submission.objects.filter(draft=locked).exists():
+        locked = _lock_draft(draft).select_related("submission").get(pk=draft.pk)
+        if hasattr(locked, "submission"):
             return locked
+        # The version never changes under a draft: the caller's (cached) one saves joining it into the lock.
+        locked.version = draft.version
         answers = dict(answers)
         for field_key, checked_files in (new_uploads or {}).items():
             stored = [

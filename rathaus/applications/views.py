@@ -16,11 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
-from rathaus.catalogue.models import Service
-from rathaus.catalogue.selectors import service_get
 from rathaus.municipalities.http import AuthenticatedRequest, MunicipalityRequest
 
-from . import selectors, services
+from . import access, selectors, services
 from .engine import (
     answer_rows,
     ends_in_exit,
@@ -29,33 +27,25 @@ from .engine import (
     first_open_page,
     journey,
     localised_html,
+    page_has_files,
     page_position,
 )
 from .forms import DeclarationForm, PageForm, SaveForLaterForm
 from .models import ApplicationForm, Draft, Submission
 
-SESSION_DRAFTS = "application_drafts"
-SESSION_SUBMISSIONS = "application_submissions"
 CHECK_PAGE = "pruefen"
 TRUST_RANK = {"niedrig": 1, "substantiell": 2, "hoch": 3}
 
 
-def _remember(request: MunicipalityRequest, key: str, object_id: Any) -> None:
-    known = request.session.get(key, [])
-    if str(object_id) not in known:
-        # Keep the session small: the newest few are enough to come back to.
-        request.session[key] = [*known, str(object_id)][-20:]
-
-
-def _owned(request: MunicipalityRequest, owner_id: int | None, key: str, object_id: Any) -> bool:
+def _owned(request: MunicipalityRequest, owner_id: int | None, kind: str, object_id: Any) -> bool:
     if owner_id is not None:
         return bool(request.user.is_authenticated and request.user.pk == owner_id)
-    return str(object_id) in request.session.get(key, [])
+    return access.holds(request, kind, object_id)
 
 
 def _draft_or_404(request: MunicipalityRequest, draft_id: UUID) -> Draft:
     draft = selectors.draft_get(municipality=request.municipality, draft_id=draft_id)
-    if draft is None or not _owned(request, draft.user_id, SESSION_DRAFTS, draft.pk):
+    if draft is None or not _owned(request, draft.user_id, access.DRAFTS, draft.pk):
         raise Http404
     if draft.expires_at < timezone.now() and not hasattr(draft, "submission"):
         raise Http404
@@ -64,7 +54,7 @@ def _draft_or_404(request: MunicipalityRequest, draft_id: UUID) -> Draft:
 
 def _submission_or_404(request: MunicipalityRequest, submission_id: UUID) -> Submission:
     submission = selectors.submission_get(municipality=request.municipality, submission_id=submission_id)
-    if submission is None or not _owned(request, submission.user_id, SESSION_SUBMISSIONS, submission.pk):
+    if submission is None or not _owned(request, submission.user_id, access.SUBMISSIONS, submission.pk):
         raise Http404
     return submission
 
@@ -115,13 +105,10 @@ TOO_MANY = gettext_lazy("Von Ihrem Anschluss kamen gerade sehr viele Anfragen. B
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.RATHAUS_APPLICATION_START_RATE, method="POST", block=False)
 def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
-    try:
-        service = service_get(municipality=request.municipality, slug=slug)
-    except Service.DoesNotExist as error:
-        raise Http404 from error
-    version = selectors.published_version_for_service(municipality=request.municipality, service=service)
+    version = selectors.published_version_for_service_slug(municipality=request.municipality, slug=slug)
     if version is None:
         raise Http404
+    service = version.form.service
     refusal = _access_refusal(request, version.form)
     if refusal is not None:
         return refusal
@@ -131,9 +118,8 @@ def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
         draft = services.draft_start(version=version, user=user)  # type: ignore[arg-type]
-        if user is None:
-            _remember(request, SESSION_DRAFTS, draft.pk)
-        return redirect(_page_url(draft, journey(version.definition, draft.answers)[0]["key"]))
+        response = redirect(_page_url(draft, journey(version.definition, draft.answers)[0]["key"]))
+        return access.remember(request, response, access.DRAFTS, draft.pk) if user is None else response
     definition = version.definition
     language = _language()
     return render(
@@ -194,7 +180,7 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
     if open_page is not None and position > page_position(path, open_page["key"]):  # type: ignore[operator]
         return redirect(_page_url(draft, open_page["key"]))
     page = path[position]
-    uploads = list(selectors.draft_uploads(draft=draft))
+    uploads = list(selectors.draft_uploads(draft=draft)) if page_has_files(page) else []
     form_arguments = {"definition": definition, "page": page, "language": _language(), "uploads": uploads}
     from_check = request.GET.get("zurueck") == CHECK_PAGE
     if request.method == "POST" and page.get("kind") != "exit":
@@ -216,7 +202,7 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             answers=draft.answers,
             group_sizes=_group_sizes(request, page),
             data=request.POST,
-            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft))},
+            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft)) if page_has_files(page) else []},
         )
         page_form.is_valid()
     else:
@@ -317,8 +303,8 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
         except services.SubmissionRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(_page_url(draft, path[-1]["key"]))
-        _remember(request, SESSION_SUBMISSIONS, submission.pk)
-        return redirect("applications:confirmation", submission.pk)
+        response = redirect("applications:confirmation", submission.pk)
+        return access.remember(request, response, access.SUBMISSIONS, submission.pk)
     language = _language()
     uploads = selectors.draft_uploads(draft=draft)
     rows = answer_rows(definition, draft.answers, language, selectors.upload_names(uploads=uploads))
@@ -427,8 +413,8 @@ def application_resume(request: MunicipalityRequest, token: str) -> HttpResponse
     if draft is None or draft.expires_at < timezone.now() or hasattr(draft, "submission"):
         return render(request, "applications/resume_invalid.html", status=404)
     if draft.user_id is None:
-        _remember(request, SESSION_DRAFTS, draft.pk)
-    elif not (request.user.is_authenticated and request.user.pk == draft.user_id):
+        return access.remember(request, _continue(draft), access.DRAFTS, draft.pk)
+    if not (request.user.is_authenticated and request.user.pk == draft.user_id):
         return redirect_to_login(request.get_full_path())
     return _continue(draft)
 

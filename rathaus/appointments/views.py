@@ -24,9 +24,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rathaus.applications import access as application_access
 from rathaus.applications.models import Submission
 from rathaus.applications.selectors import submission_get
-from rathaus.applications.views import SESSION_SUBMISSIONS
 from rathaus.cases.models import Case
 from rathaus.municipalities.http import AuthenticatedRequest, MunicipalityRequest
 from rathaus.municipalities.models import Municipality
@@ -125,7 +125,7 @@ def _own_submission(request: MunicipalityRequest) -> Submission | None:
         return None
     if submission.user_id is not None:
         return submission if request.user.is_authenticated and request.user.pk == submission.user_id else None
-    return submission if str(submission.pk) in request.session.get(SESSION_SUBMISSIONS, []) else None
+    return submission if application_access.holds(request, application_access.SUBMISSIONS, submission.pk) else None
 
 
 def _case_of(submission: Submission | None) -> Case | None:

@@ -160,11 +160,9 @@ def application_case(esslingen, citizens_office):
 
 
 def sent_in_this_browser(client, submission) -> None:
-    from rathaus.applications.views import SESSION_SUBMISSIONS
+    from rathaus.applications import access
 
-    session = client.session
-    session[SESSION_SUBMISSIONS] = [str(submission.pk)]
-    session.save()
+    client.cookies[access.COOKIE_NAME] = access.signed_value({access.SUBMISSIONS: [str(submission.pk)]})
 
 
 def hold_after_application(client, location, id_card, booking_day, submission_id):
