@@ -795,8 +795,8 @@ def applications_analysis(applications: dict[str, Any], ceiling_rps: float) -> s
         + f". Page views (GET) cost {sum(gets) / len(gets):.1f} ms on average, answers (POST) "
         f"{sum(posts) / len(posts):.1f} ms"
         + (
-            ": the cost is spread over all steps; the gap lies in what every request does (loading the draft "
-            "with its form, the session, rendering a full page or saving), not in one step."
+            ": the cost is spread over all steps; the gap lies in what every request does (middleware, loading "
+            "the draft, rendering a full page or saving it), not in one step."
             if spread
             else ": one step dominates."
         ),
