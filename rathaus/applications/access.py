@@ -8,10 +8,13 @@ half of the check: every read still filters by the municipality, and drafts or s
 belong to that account alone.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_out
 from django.core import signing
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 
 COOKIE_NAME = "rathaus_antraege"
@@ -21,6 +24,7 @@ SUBMISSIONS = "eingereicht"
 KEEP = 20  # the newest few of each kind are enough to come back to
 
 _CACHE_ATTRIBUTE = "_rathaus_application_access"
+_FORGET_ATTRIBUTE = "_rathaus_application_access_forget"
 
 
 def _held(request: HttpRequest) -> dict[str, list[str]]:
@@ -68,3 +72,26 @@ def remember(request: HttpRequest, response: HttpResponse, kind: str, object_id:
         samesite="Lax",
     )
     return response
+
+
+@receiver(user_logged_out, dispatch_uid="rathaus-applications-forget-on-logout")
+def _forget_on_logout(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    if request is not None:
+        setattr(request, _FORGET_ATTRIBUTE, True)
+        setattr(request, _CACHE_ATTRIBUTE, {DRAFTS: [], SUBMISSIONS: []})
+
+
+class ForgetOnLogoutMiddleware:
+    """Logging out (or deleting one's account) ends this browser's access, as flushing the session used to.
+
+    This matters at the counter: a clerk's browser holds the submissions made there on citizens' behalf.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, _FORGET_ATTRIBUTE, False) and COOKIE_NAME in request.COOKIES:
+            response.delete_cookie(COOKIE_NAME, domain=settings.SESSION_COOKIE_DOMAIN, samesite="Lax")
+        return response

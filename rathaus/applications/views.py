@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -304,6 +305,8 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
             messages.error(request, str(refusal))
             return redirect(_page_url(draft, path[-1]["key"]))
         response = redirect("applications:confirmation", submission.pk)
+        if submission.user_id is not None:
+            return response  # the account owns it
         return access.remember(request, response, access.SUBMISSIONS, submission.pk)
     language = _language()
     uploads = selectors.draft_uploads(draft=draft)
@@ -336,6 +339,7 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
 
 
 @require_GET
+@never_cache  # personal data: no shared cache may keep it, and the browser not after logout
 def submission_confirmation(request: MunicipalityRequest, submission_id: UUID) -> HttpResponse:
     submission = _submission_or_404(request, submission_id)
     definition = submission.version.definition
@@ -354,6 +358,7 @@ def submission_confirmation(request: MunicipalityRequest, submission_id: UUID) -
 
 
 @require_GET
+@never_cache
 def submission_receipt(request: MunicipalityRequest, submission_id: UUID) -> HttpResponse | FileResponse:
     submission = _submission_or_404(request, submission_id)
     if not submission.receipt:

@@ -93,3 +93,48 @@ def test_the_cookie_is_secure_where_the_session_cookie_is(parking_service, setti
     _start(client, parking_service)
 
     assert client.cookies[access.COOKIE_NAME]["secure"]
+
+
+@pytest.fixture
+def sent_without_account(esslingen, citizens_office):
+    from rathaus.applications.tests.factories import SubmissionFactory
+
+    return SubmissionFactory(
+        version__form__municipality=esslingen,
+        version__form__responsible_unit=citizens_office,
+        version__form__service__name="Bewohnerparkausweis",
+        user=None,
+    )
+
+
+def test_logging_out_ends_the_browsers_access_to_what_was_sent_in_it(sent_without_account, citizen):
+    # E.g. a clerk at the counter who submitted on a citizen's behalf, then logged out.
+    client = client_for(ESSLINGEN_HOST, citizen)
+    client.cookies[access.COOKIE_NAME] = access.signed_value({access.SUBMISSIONS: [str(sent_without_account.pk)]})
+    confirmation = reverse("applications:confirmation", args=[sent_without_account.pk])
+    assert client.get(confirmation).status_code == 200
+
+    response = client.post(reverse("account_logout"))
+
+    assert response.cookies[access.COOKIE_NAME]["max-age"] == 0
+    assert client.get(confirmation).status_code == 404
+
+
+def test_the_confirmation_is_kept_by_no_cache(sent_without_account):
+    client = client_for(ESSLINGEN_HOST)
+    client.cookies[access.COOKIE_NAME] = access.signed_value({access.SUBMISSIONS: [str(sent_without_account.pk)]})
+    response = client.get(reverse("applications:confirmation", args=[sent_without_account.pk]))
+
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_submission_with_an_account_is_not_put_in_the_cookie(parking_service, citizen):
+    from rathaus.applications.tests.test_views import _walk_to_check
+
+    client = client_for(ESSLINGEN_HOST, citizen)
+    response = client.post(_walk_to_check(client, parking_service, own_vehicle=True), {"declaration": "on"})
+
+    assert response.status_code == 302
+    assert access.COOKIE_NAME not in client.cookies
+    assert client.get(response["Location"]).status_code == 200
