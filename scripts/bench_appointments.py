@@ -27,7 +27,6 @@ Markdown table before it. Exit 1 when a target is missed, unless --report-only.
 import argparse
 import http.client
 import json
-import math
 import multiprocessing
 import random
 import statistics
@@ -39,7 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock
 from typing import Any
 
-from bench_common import require_bench_database, run_in_django
+from bench_common import log, nearest_rank, require_bench_database, run_in_django
 
 BIND_HOST = "127.0.0.1"
 DEFAULT_HOST = "esslingen.localhost"
@@ -58,23 +57,11 @@ REQUEST_TIMEOUT = 60
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) rathaus-bench-appointments/1"
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    """Nearest-rank percentile (as the other sub-benchmarks); 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
-
-
 def _stats(values: list[float]) -> dict[str, float]:
     return {
         "count": len(values),
-        "p50_ms": round(_percentile(values, 50), 1),
-        "p95_ms": round(_percentile(values, 95), 1),
+        "p50_ms": round(nearest_rank(values, 50), 1),
+        "p95_ms": round(nearest_rank(values, 95), 1),
         "max_ms": round(max(values), 1) if values else 0.0,
         "mean_ms": round(statistics.mean(values), 1) if values else 0.0,
     }
@@ -323,7 +310,7 @@ def measure_in_process(setup: dict[str, Any], runs: int, warmup: int) -> dict[st
         "free_start_times": sum(days.values()),
         "profile": stream.getvalue(),
         "queries": queries,
-        "ok": _percentile(timings, 95) < TARGET_AVAILABILITY_P95_MS,
+        "ok": nearest_rank(timings, 95) < TARGET_AVAILABILITY_P95_MS,
     }
 
 
@@ -349,7 +336,7 @@ def measure_http(setup: dict[str, Any], port: int, host: str, runs: int, warmup:
         **_stats(timings),
         "path": path,
         "days": len(json.loads(body)),
-        "ok": _percentile(timings, 95) < TARGET_AVAILABILITY_P95_MS,
+        "ok": nearest_rank(timings, 95) < TARGET_AVAILABILITY_P95_MS,
     }
 
 
@@ -480,7 +467,7 @@ def measure_storm(setup: dict[str, Any], processes: int, threads: int, seed: int
         "clients": processes * threads,
         "wall_seconds": round(max(wall, 0.0), 2),
         **_stats(latencies),
-        "held_p95_ms": round(_percentile([ms for ms, outcome in results if outcome == "held"], 95), 1),
+        "held_p95_ms": round(nearest_rank([ms for ms, outcome in results if outcome == "held"], 95), 1),
         "ok": held_count == STORM_COUNTERS * STORM_TIMES and duplicates == 0 and not errors,
     }
 
@@ -523,31 +510,31 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     require_bench_database("bench_appointments", any_database=args.any_database, leaves_behind="100,000 appointments")
     setup = prepare(args.host)
-    _log(f"generating {APPOINTMENTS:,} appointments (seed {args.seed}) …")
+    log(f"generating {APPOINTMENTS:,} appointments (seed {args.seed}) …")
     started = time.perf_counter()
     load = generate(setup, args.seed)
     load["total_seconds"] = round(time.perf_counter() - started, 1)
-    _log(f"generated: {load}")
+    log(f"generated: {load}")
     availability = measure_in_process(setup, args.runs, args.warmup)
-    _log(f"availability in process: p50 {availability['p50_ms']} ms, p95 {availability['p95_ms']} ms")
-    _log(availability["profile"])
+    log(f"availability in process: p50 {availability['p50_ms']} ms, p95 {availability['p95_ms']} ms")
+    log(availability["profile"])
     for query in availability["queries"]:
-        _log(f"  {query['ms']:>6} ms  {query['sql']}")
+        log(f"  {query['ms']:>6} ms  {query['sql']}")
     result: dict[str, Any] = {"load": load, "availability": availability, "seed": args.seed}
     if args.port:
         result["availability_http"] = measure_http(setup, args.port, args.host, args.runs, args.warmup)
-        _log(f"availability over HTTP: p95 {result['availability_http']['p95_ms']} ms")
-    _log(f"release storm: {STORM_ATTEMPTS:,} attempts from {args.processes} × {args.threads} clients …")
+        log(f"availability over HTTP: p95 {result['availability_http']['p95_ms']} ms")
+    log(f"release storm: {STORM_ATTEMPTS:,} attempts from {args.processes} × {args.threads} clients …")
     result["storm"] = measure_storm(setup, args.processes, args.threads, args.seed)
-    _log(f"release storm: {result['storm']}")
+    log(f"release storm: {result['storm']}")
     result["ok"] = (
         availability["ok"]
         and result["storm"]["ok"]
         and ("availability_http" not in result or result["availability_http"]["ok"])
     )
     result["table"] = table(result)
-    _log("")
-    _log(result["table"])
+    log("")
+    log(result["table"])
     availability.pop("profile")
     return result
 

@@ -1,7 +1,9 @@
 """What the sub-benchmarks (run by scripts/bench.py in the benchmark database) share."""
 
 import json
+import math
 import os
+import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +11,46 @@ from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BENCH_DATABASE_PREFIX = "rathaus_bench_"
+DOC_PATH = BASE_DIR / "docs" / "performance.md"
+
+
+def log(message: str) -> None:
+    """Progress goes to stderr: stdout's last line is the JSON result for scripts/bench.py."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def nearest_rank(values: list[float], percent: float) -> float:
+    """Nearest-rank percentile of ``values`` (sorted or not); 0 for none."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
+
+
+def machine() -> str:
+    """CPU, Python, Django and database of this run, for the sections a sub-benchmark writes itself."""
+    from django import get_version
+    from django.db import connection
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return (
+        f"{os.cpu_count()} vCPU ({model or platform.machine()}); Python {platform.python_version()}, "
+        f"Django {get_version()}, {connection.vendor} database; load average {load:.1f} at the start "
+        "(the machine is shared)"
+    )
+
+
+def append_to_doc(section: str) -> None:
+    with DOC_PATH.open("a", encoding="utf-8") as document:
+        document.write(section)
 
 
 def require_bench_database(name: str, *, any_database: bool, leaves_behind: str) -> None:

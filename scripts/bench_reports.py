@@ -31,17 +31,14 @@ import argparse
 import datetime
 import http.client
 import json
-import math
 import os
-import platform
 import random
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-DOC_PATH = BASE_DIR / "docs" / "performance.md"
+from bench_common import BASE_DIR, DOC_PATH, append_to_doc, log, machine, nearest_rank
+
 MUNICIPALITY_SLUG = "bench-maengel"
 DEFAULT_HOST = "maengel.localhost"
 TARGET_MS = 50.0
@@ -56,22 +53,13 @@ VIEWS = {
 BATCH = 5000
 
 
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _nearest_rank(values: list[float], percent: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(len(ordered) * percent / 100) - 1)]
-
-
 def _summary(name: str, values: list[float], features: list[int], targeted: bool) -> dict[str, Any]:
-    p95 = _nearest_rank(values, 95)
+    p95 = nearest_rank(values, 95)
     return {
         "name": name,
         "runs": len(values),
-        "features_median": int(_nearest_rank([float(value) for value in features], 50)),
-        "p50_ms": round(_nearest_rank(values, 50), 1),
+        "features_median": int(nearest_rank([float(value) for value in features], 50)),
+        "p50_ms": round(nearest_rank(values, 50), 1),
         "p95_ms": round(p95, 1),
         "max_ms": round(max(values), 1),
         "targeted": targeted,
@@ -269,26 +257,6 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    from django import get_version
-    from django.db import connection
-
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
-    return (
-        f"{os.cpu_count()} vCPU ({model or platform.machine()}); Python {platform.python_version()}, "
-        f"Django {get_version()}, {connection.vendor} database; load average {load:.1f} at the start "
-        "(the machine is shared)"
-    )
-
-
 def write_section(result: dict[str, Any]) -> None:
     plan = f"\nQuery plan (district view):\n\n```\n{result['plan']}\n```\n" if result["plan"] else ""
     section = (
@@ -299,8 +267,7 @@ def write_section(result: dict[str, Any]) -> None:
         f"percentiles; at most 500 pins per answer. Target: p95 below 50 ms for street and district views.\n\n"
         f"{table(result['rows'])}\n{plan}"
     )
-    with DOC_PATH.open("a", encoding="utf-8") as document:
-        document.write(section)
+    append_to_doc(section)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -317,7 +284,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         created_test_db = True
     try:
-        _log(f"generating {args.reports:,} reports …")
+        log(f"generating {args.reports:,} reports …")
         municipality, load_seconds = prepare(args.host, args.reports, args.seed)
         rows = []
         for view in VIEWS:
@@ -338,10 +305,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     finally:
         if created_test_db:
             connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
-    _log(table(result["rows"]))
+    log(table(result["rows"]))
     if args.port is None and args.write:
         write_section(result)
-        _log(f"added a section at the end of {DOC_PATH.relative_to(BASE_DIR)}")
+        log(f"added a section at the end of {DOC_PATH.relative_to(BASE_DIR)}")
     return result
 
 
