@@ -152,12 +152,13 @@ def esslingen_client(esslingen):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits and cached hosts live in the cache; no test may inherit another's."""
-    from django.core.cache import cache
+    """Rate limits, cached hosts and page fragments live in caches; no test may inherit another's."""
+    from django.core.cache import cache, caches
 
     from rathaus.municipalities.selectors import forget_cached_hosts
 
     cache.clear()
+    caches["chrome"].clear()
     forget_cached_hosts()
     yield
 

@@ -134,6 +134,25 @@ class Municipality(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    # What the page header and footer show of the municipality: the cached chrome (templates/base.html)
+    # varies on it, so that an edit shows at once wherever the edited municipality is loaded again.
+    CHROME_FIELDS = (
+        "pk",
+        "name",
+        "short_name",
+        "reference_prefix",
+        "logo",
+        "street",
+        "postal_code",
+        "city",
+        "phone",
+        "email",
+    )
+
+    @property
+    def chrome_key(self) -> str:
+        return "|".join(str(getattr(self, name)) for name in self.CHROME_FIELDS)
+
 
 class HostName(models.Model):
     """A host name under which a municipality's portal is reached."""
