@@ -142,6 +142,9 @@ class Draft(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField()
 
+    # The id of the draft's submission, or None while it is not sent: set by selectors.draft_get.
+    submission_pk: "uuid.UUID | None"
+
     class Meta:
         verbose_name = _("Antragsentwurf")
         verbose_name_plural = _("Antragsentwürfe")

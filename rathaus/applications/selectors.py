@@ -4,7 +4,7 @@ import threading
 import time
 from typing import Any
 
-from django.db.models import QuerySet, TextField
+from django.db.models import F, QuerySet, TextField
 
 from rathaus.accounts.models import User
 from rathaus.catalogue.models import Service
@@ -34,9 +34,16 @@ def published_version_for_service(*, municipality: Municipality, service: Servic
     )
 
 
+def _one(queryset: QuerySet[Any]) -> Any:
+    """The row of a query that matches one row at most (a unique key), without first()'s ORDER BY."""
+    found = list(queryset[:1])
+    return found[0] if found else None
+
+
 def published_version_for_service_slug(*, municipality: Municipality, slug: str) -> FormVersion | None:
     """The published version of the online application of the published service ``slug``, in one query."""
-    return (
+    # One published version per form and one service per slug and municipality: at most one row.
+    return _one(  # type: ignore[no-any-return]
         FormVersion.objects.select_related("form__service")
         .defer(*_SERVICE_TEXTS)
         .filter(
@@ -45,7 +52,6 @@ def published_version_for_service_slug(*, municipality: Municipality, slug: str)
             form__service__is_published=True,
             status=FormVersion.Status.PUBLISHED,
         )
-        .first()
     )
 
 
@@ -89,10 +95,19 @@ def form_version_for_pages(*, version_id: int) -> FormVersion:
 
 
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
-    """The draft (with its submission, if sent) and its form version from the per-process cache."""
-    draft = Draft.objects.select_related("submission").filter(municipality=municipality, pk=draft_id).first()
-    if draft is not None:
-        draft.version = form_version_for_pages(version_id=draft.version_id)
+    """The draft with its form version from the per-process cache and ``submission_pk``, its submission's id or None.
+
+    Every page of a journey reads it, so it reads the draft row alone: the submission only by its id.
+    """
+    # The model declares submission_pk for this annotation, which the type stubs take for a second definition.
+    annotated = Draft.objects.filter(municipality=municipality, pk=draft_id).annotate(
+        submission_pk=F("submission__id")  # type: ignore[no-redef]
+    )
+    draft: Draft | None = _one(annotated)
+    if draft is None:
+        return None
+    draft.municipality = municipality
+    draft.version = form_version_for_pages(version_id=draft.version_id)
     return draft
 
 
@@ -117,10 +132,10 @@ def submissions_of_user(*, municipality: Municipality, user: User) -> QuerySet[S
 
 
 def submission_get(*, municipality: Municipality, submission_id: Any) -> Submission | None:
-    return (
-        Submission.objects.select_related("version__form__service", "version__form__responsible_unit", "municipality")
-        .filter(municipality=municipality, pk=submission_id)
-        .first()
+    return _one(  # type: ignore[no-any-return]
+        Submission.objects.select_related(
+            "version__form__service", "version__form__responsible_unit", "municipality"
+        ).filter(municipality=municipality, pk=submission_id)
     )
 
 

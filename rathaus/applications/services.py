@@ -231,7 +231,32 @@ def draft_save_page(
     new_uploads: "dict[str, list[CheckedUpload]] | None" = None,
     visited: bool = True,
 ) -> Draft:
-    """Store the answers of one page, with its newly checked files, in one step."""
+    """Store the answers of one page, with its newly checked files, in one step.
+
+    The answers are merged into the draft as the caller read it. Without new files that is one
+    conditional UPDATE, made only if nobody has written the draft since (its ``updated_at``); every
+    write of a draft's answers or its submission moves ``updated_at``. Otherwise the row is locked
+    and read again, and the answers are merged into what it holds then.
+    """
+    if not new_uploads and draft.pk is not None:
+        merged = {**draft.answers, **answers}
+        visited_pages = (
+            [*draft.visited_pages, page_key] if visited and page_key not in draft.visited_pages else draft.visited_pages
+        )
+        now = timezone.now()
+        expires_at = now + timedelta(days=draft.version.form.resume_days)
+        # The draft's own row only (no join): PostgreSQL then checks updated_at again on the row version
+        # that a concurrent writer committed, and the update does not happen.
+        if Draft.objects.filter(pk=draft.pk, updated_at=draft.updated_at).update(
+            answers=merged, visited_pages=visited_pages, expires_at=expires_at, updated_at=now
+        ):
+            draft.answers, draft.visited_pages, draft.expires_at, draft.updated_at = (
+                merged,
+                visited_pages,
+                expires_at,
+                now,
+            )
+            return draft
     with transaction.atomic():
         locked = _lock_draft(draft).select_related("submission").get(pk=draft.pk)
         if hasattr(locked, "submission"):
@@ -424,7 +449,8 @@ def application_submit(
         for unused in Upload.objects.filter(draft=locked, submission__isnull=True):
             transaction.on_commit(partial(unused.file.delete, save=False))
             unused.delete()
-        Draft.objects.filter(pk=locked.pk).update(answers={}, visited_pages=[])
+        # Moving updated_at makes a page save that read the draft before this submit fail and look again.
+        Draft.objects.filter(pk=locked.pk).update(answers={}, visited_pages=[], updated_at=now)
         submission_id = str(submission.pk)
         transaction.on_commit(lambda: submission_process.enqueue(submission_id=submission_id))
         return submission

@@ -48,7 +48,7 @@ def _draft_or_404(request: MunicipalityRequest, draft_id: UUID) -> Draft:
     draft = selectors.draft_get(municipality=request.municipality, draft_id=draft_id)
     if draft is None or not _owned(request, draft.user_id, access.DRAFTS, draft.pk):
         raise Http404
-    if draft.expires_at < timezone.now() and not hasattr(draft, "submission"):
+    if draft.expires_at < timezone.now() and draft.submission_pk is None:
         raise Http404
     return draft
 
@@ -170,8 +170,8 @@ def _store_page(draft: Draft, page_form: PageForm) -> Draft:
 @require_http_methods(["GET", "POST"])
 def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
-    if hasattr(draft, "submission"):
-        return redirect("applications:confirmation", draft.submission.pk)
+    if draft.submission_pk is not None:
+        return redirect("applications:confirmation", draft.submission_pk)
     definition = draft.version.definition
     path = journey(definition, draft.answers)
     position = page_position(path, page_key)
@@ -286,8 +286,8 @@ def _after_page(draft: Draft, page_key: str, from_check: bool) -> str:
 @require_http_methods(["GET", "POST"])
 def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
-    if hasattr(draft, "submission"):
-        return redirect("applications:confirmation", draft.submission.pk)
+    if draft.submission_pk is not None:
+        return redirect("applications:confirmation", draft.submission_pk)
     definition = draft.version.definition
     open_page = first_open_page(definition, draft.answers, draft.visited_pages)
     if open_page is not None:
@@ -405,8 +405,8 @@ def _continue(draft: Draft) -> HttpResponse:
 @require_GET
 def application_continue(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
-    if hasattr(draft, "submission"):
-        return redirect("applications:confirmation", draft.submission.pk)
+    if draft.submission_pk is not None:
+        return redirect("applications:confirmation", draft.submission_pk)
     return _continue(draft)
 
 
@@ -427,7 +427,7 @@ def application_resume(request: MunicipalityRequest, token: str) -> HttpResponse
 @require_POST
 def application_discard(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
-    if not hasattr(draft, "submission"):
+    if draft.submission_pk is None:
         services.draft_discard(draft=draft)
         messages.success(request, _("Der Antragsentwurf wurde gelöscht."))
     if request.user.is_authenticated:

@@ -311,7 +311,12 @@ def case_anonymise(*, case: Case, now: datetime | None = None) -> dict[str, int]
             if submission.draft_id is not None:
                 # The draft stays as the marker that it was submitted; its resume address is personal data.
                 Draft.objects.filter(pk=submission.draft_id).update(
-                    answers={}, visited_pages=[], resume_email="", resume_token_hash="", user=None
+                    answers={},
+                    visited_pages=[],
+                    resume_email="",
+                    resume_token_hash="",
+                    user=None,
+                    updated_at=timezone.now(),
                 )
 
         for attachment in Attachment.objects.filter(message__case=locked):

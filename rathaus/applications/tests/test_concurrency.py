@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection
 
-from rathaus.applications.models import Submission
+from rathaus.applications.models import Draft, Submission
 from rathaus.applications.services import application_submit, draft_save_page
 from rathaus.applications.tests.factories import DraftFactory, FormVersionFactory
 from rathaus.applications.uploads import CheckedUpload
@@ -80,3 +80,50 @@ def test_citizens_saving_and_submitting_the_same_form_at_once_neither_deadlock_n
     assert errors == []
     references = list(Submission.objects.values_list("reference", flat=True))
     assert len(references) == len(set(references)) == 8
+
+
+def test_a_page_saved_from_a_stale_read_keeps_what_another_tab_saved_meanwhile(esslingen):
+    draft = DraftFactory(
+        version=FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen),
+        answers={"name": "Erika Mustermann"},
+    )
+    first_tab = Draft.objects.get(pk=draft.pk)
+    second_tab = Draft.objects.get(pk=draft.pk)
+
+    draft_save_page(draft=first_tab, page_key="person", answers={"name": "Erika Musterfrau"})
+    saved = draft_save_page(draft=second_tab, page_key="anliegen", answers={"anliegen": "Umzug"})
+
+    stored = Draft.objects.get(pk=draft.pk)
+    assert stored.answers == {"name": "Erika Musterfrau", "anliegen": "Umzug"}
+    assert stored.visited_pages == ["person", "anliegen"]
+    assert saved.answers == stored.answers
+
+
+def test_a_page_saved_from_a_read_before_the_submit_does_not_bring_the_answers_back(esslingen):
+    draft = DraftFactory(
+        version=FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen),
+        visited_pages=["person", "anliegen"],
+    )
+    read_before_submit = Draft.objects.get(pk=draft.pk)
+
+    _submit(draft)()
+    draft_save_page(draft=read_before_submit, page_key="person", answers={"name": "Spät geändert"})
+
+    stored = Draft.objects.get(pk=draft.pk)
+    assert stored.answers == {} and stored.visited_pages == []
+    assert Submission.objects.get().answers["name"] == "Erika Mustermann"
+
+
+def test_a_page_saved_without_files_is_one_statement_when_nobody_wrote_the_draft_since(esslingen):
+    from django.test.utils import CaptureQueriesContext
+
+    draft = DraftFactory(
+        version=FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen)
+    )
+    read = Draft.objects.select_related("version__form").get(pk=draft.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        draft_save_page(draft=read, page_key="person", answers={"name": "Max"})
+
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["UPDATE"]
+    assert Draft.objects.get(pk=draft.pk).answers["name"] == "Max"
