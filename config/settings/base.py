@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rathaus.municipalities.context_processors.municipality",
                 "rathaus.accounts.context_processors.staff",
+                "rathaus.portal.context_processors.navigation",
             ],
         },
     }

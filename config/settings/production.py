@@ -29,9 +29,9 @@ STORAGES = {
 }
 if not env_str("REDIS_URL"):
     # Rate limits and the municipality cache must be shared by all worker processes.
-    CACHES["default"] = {  # noqa: F405
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "rathaus_cache",
+    CACHES = {
+        **CACHES,  # noqa: F405
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rathaus_cache"},
     }
 LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -1,5 +1,6 @@
 """Municipalities (tenants) and their organisational units (offices)."""
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -151,7 +152,7 @@ class Municipality(models.Model):
 
     @property
     def chrome_key(self) -> str:
-        return "|".join(str(getattr(self, name)) for name in self.CHROME_FIELDS)
+        return json.dumps([str(getattr(self, name)) for name in self.CHROME_FIELDS])
 
 
 class HostName(models.Model):
