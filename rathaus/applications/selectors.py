@@ -35,8 +35,8 @@ def published_version_for_service(*, municipality: Municipality, service: Servic
 
 
 def _one(queryset: QuerySet[Any]) -> Any:
-    """The row of a query that matches one row at most (a unique key), without first()'s ORDER BY."""
-    found = list(queryset[:1])
+    """The row of a query that matches one row at most (a unique key), without an ORDER BY."""
+    found = list(queryset.order_by()[:1])
     return found[0] if found else None
 
 
@@ -97,7 +97,7 @@ def form_version_for_pages(*, version_id: int) -> FormVersion:
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
     """The draft with its form version from the per-process cache and ``submission_pk``, its submission's id or None.
 
-    Every page of a journey reads it, so it reads the draft row alone: the submission only by its id.
+    Every page of a journey reads it, so it reads the draft row and of the submission only its id.
     """
     # The model declares submission_pk for this annotation, which the type stubs take for a second definition.
     annotated = Draft.objects.filter(municipality=municipality, pk=draft_id).annotate(

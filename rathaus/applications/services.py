@@ -259,7 +259,8 @@ def draft_save_page(
             return draft
     with transaction.atomic():
         locked = _lock_draft(draft).select_related("submission").get(pk=draft.pk)
-        if hasattr(locked, "submission"):
+        locked.submission_pk = locked.submission.pk if hasattr(locked, "submission") else None
+        if locked.submission_pk is not None:
             return locked
         # The version never changes under a draft: the caller's (cached) one saves joining it into the lock.
         locked.version = draft.version
