@@ -38,7 +38,6 @@ Refuses to run on SQLite or on a database whose name does not start with ``ratha
 import argparse
 import http.client
 import io
-import math
 import multiprocessing
 import os
 import random
@@ -56,6 +55,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bench_common import log as _log
+from bench_common import nearest_rank as _percentile
 from bench_common import require_bench_database, run_in_django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -218,18 +219,6 @@ GIVEN_NAMES = ["Anna", "Mehmet", "Sophie", "Lukas", "Elif", "Jonas", "Marie", "P
 FAMILY_NAMES = ["Müller", "Schmidt", "Yılmaz", "Weber", "Fischer", "Wagner", "Becker", "Hoffmann", "Kaya"]
 STREETS = ["Pliensaustraße", "Obertorstraße", "Bahnhofstraße", "Ritterstraße", "Hafenmarkt", "Mettinger Straße"]
 USES = ["container", "geruest", "baustelle", "umzug", "infostand", "sonstiges"]
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    """Nearest-rank percentile of ``values`` (sorted or not); 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 # --- the upload ---------------------------------------------------------------------------------
