@@ -40,21 +40,6 @@ def _one(queryset: QuerySet[Any]) -> Any:
     return found[0] if found else None
 
 
-def published_version_for_service_slug(*, municipality: Municipality, slug: str) -> FormVersion | None:
-    """The published version of the online application of the published service ``slug``, in one query."""
-    # One published version per form and one service per slug and municipality: at most one row.
-    return _one(  # type: ignore[no-any-return]
-        FormVersion.objects.select_related("form__service")
-        .defer(*_SERVICE_TEXTS)
-        .filter(
-            form__municipality=municipality,
-            form__service__slug=slug,
-            form__service__is_published=True,
-            status=FormVersion.Status.PUBLISHED,
-        )
-    )
-
-
 def services_with_online_application(*, municipality: Municipality) -> set[int]:
     """Ids of the services that can be applied for online here."""
     return set(
@@ -65,18 +50,22 @@ def services_with_online_application(*, municipality: Municipality) -> set[int]:
 
 
 # Published and retired versions never change, and every page of every journey needs one: each process keeps
-# them for a while instead of joining version, form and service into every draft read. Saving or deleting a
-# version, form or service in this process empties the cache (signals in apps.py); other processes see such an
-# edit of the form or service (name, resume period) after at most VERSION_CACHE_SECONDS.
+# them for a while instead of joining version, form, service and responsible unit into every read of a draft
+# or submission, and keeps which version a service's start page offers. Saving or deleting a version, form or
+# service in this process empties both caches (signals in apps.py); other processes see such an edit (a new
+# version, a name, the resume period) after at most VERSION_CACHE_SECONDS. Callers never change these objects.
 VERSION_CACHE_SECONDS = 60.0
 VERSION_CACHE_SIZE = 256
+_VERSION_RELATED = ("form__service", "form__responsible_unit")
 _version_cache: dict[int, tuple[float, FormVersion]] = {}
+_slug_cache: dict[tuple[int, str], tuple[float, int]] = {}
 _version_cache_lock = threading.Lock()
 
 
 def version_cache_clear(**_signal: Any) -> None:
     with _version_cache_lock:
         _version_cache.clear()
+        _slug_cache.clear()
 
 
 def form_version_for_pages(*, version_id: int) -> FormVersion:
@@ -85,12 +74,44 @@ def form_version_for_pages(*, version_id: int) -> FormVersion:
     cached = _version_cache.get(version_id)
     if cached is not None and cached[0] > now:
         return cached[1]
-    version = FormVersion.objects.select_related("form__service").defer(*_SERVICE_TEXTS).get(pk=version_id)
+    version = FormVersion.objects.select_related(*_VERSION_RELATED).defer(*_SERVICE_TEXTS).get(pk=version_id)
     if version.status != FormVersion.Status.DRAFT:
         with _version_cache_lock:
             if len(_version_cache) >= VERSION_CACHE_SIZE:
                 _version_cache.clear()
             _version_cache[version_id] = (now + VERSION_CACHE_SECONDS, version)
+    return version
+
+
+def published_version_for_service_slug(*, municipality: Municipality, slug: str) -> FormVersion | None:
+    """The published version of the online application of the published service ``slug``.
+
+    Which version that is comes from the per-process cache below for up to VERSION_CACHE_SECONDS; the version
+    itself from ``form_version_for_pages``. Other processes notice a newly published version or an unpublished
+    service within that time; a draft started meanwhile keeps the version it was started with, as any draft does.
+    """
+    now = time.monotonic()
+    key = (municipality.pk, slug)
+    cached = _slug_cache.get(key)
+    if cached is not None and cached[0] > now:
+        return form_version_for_pages(version_id=cached[1])
+    # One published version per form and one service per slug and municipality: at most one row.
+    version: FormVersion | None = _one(
+        FormVersion.objects.select_related(*_VERSION_RELATED)
+        .defer(*_SERVICE_TEXTS)
+        .filter(
+            form__municipality=municipality,
+            form__service__slug=slug,
+            form__service__is_published=True,
+            status=FormVersion.Status.PUBLISHED,
+        )
+    )
+    if version is not None:
+        with _version_cache_lock:
+            if len(_slug_cache) >= VERSION_CACHE_SIZE:
+                _slug_cache.clear()
+            _slug_cache[key] = (now + VERSION_CACHE_SECONDS, version.pk)
+            _version_cache[version.pk] = (now + VERSION_CACHE_SECONDS, version)
     return version
 
 
@@ -132,11 +153,13 @@ def submissions_of_user(*, municipality: Municipality, user: User) -> QuerySet[S
 
 
 def submission_get(*, municipality: Municipality, submission_id: Any) -> Submission | None:
-    return _one(  # type: ignore[no-any-return]
-        Submission.objects.select_related(
-            "version__form__service", "version__form__responsible_unit", "municipality"
-        ).filter(municipality=municipality, pk=submission_id)
-    )
+    """The submission row, with its version, form, service and responsible unit from the per-process cache."""
+    submission: Submission | None = _one(Submission.objects.filter(municipality=municipality, pk=submission_id))
+    if submission is None:
+        return None
+    submission.municipality = municipality
+    submission.version = form_version_for_pages(version_id=submission.version_id)
+    return submission
 
 
 def upload_names(*, uploads: Any) -> dict[str, str]:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from rathaus.appointments.selectors import books_after_application
 from rathaus.municipalities.http import AuthenticatedRequest, MunicipalityRequest
 
 from . import access, selectors, services
@@ -344,12 +345,14 @@ def submission_confirmation(request: MunicipalityRequest, submission_id: UUID) -
     submission = _submission_or_404(request, submission_id)
     definition = submission.version.definition
     language = _language()
+    service = submission.version.form.service
     return render(
         request,
         "applications/confirmation.html",
         {
             "submission": submission,
-            "service": submission.version.form.service,
+            "service": service,
+            "book_appointment": books_after_application(municipality=request.municipality, service_id=service.pk),
             "form_title": localised_html(definition["title"], language),
             "next_steps": localised_html(definition.get("next_steps"), language),
             "office": submission.version.form.responsible_unit,

@@ -79,6 +79,13 @@ def bookable_services(*, municipality: Municipality) -> QuerySet[AppointmentServ
     )
 
 
+def books_after_application(*, municipality: Municipality, service_id: int) -> bool:
+    """Whether the confirmation of an online application for this service offers booking the visit it needs."""
+    return AppointmentService.objects.filter(
+        municipality=municipality, service_id=service_id, in_person_required=True, is_bookable=True
+    ).exists()
+
+
 def active_locations(*, municipality: Municipality) -> QuerySet[Location]:
     """The municipality's locations that take bookings, with opening periods and active counters."""
     return (

@@ -488,3 +488,26 @@ def test_a_german_label_inside_a_group_is_marked_not_escaped_on_english_pages(bu
 
     assert '<span lang="de">Art</span>' in page
     assert "&lt;span" not in page
+
+
+def test_the_start_page_offers_a_newly_published_version_at_once(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    start = reverse("applications:start", args=[parking_service.slug])
+    client.get(start)
+    form = ApplicationForm.objects.get(service=parking_service)
+    definition = {**form.versions.get().definition, "title": {"de": "Bewohnerparkausweis, neue Fassung"}}
+    form_publish(form=form_create(municipality=form.municipality, service=parking_service, definition=definition))
+
+    page = client.get(start).content.decode()
+
+    assert "Bewohnerparkausweis, neue Fassung" in page
+
+
+def test_the_start_page_of_an_unpublished_service_is_not_found_at_once(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    start = reverse("applications:start", args=[parking_service.slug])
+    assert client.get(start).status_code == 200
+    parking_service.is_published = False
+    parking_service.save()
+
+    assert client.get(start).status_code == 404
