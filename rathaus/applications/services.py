@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -379,11 +379,25 @@ def upload_remove(*, draft: Draft, upload_id: str, field_key: str) -> None:
 
 
 def reference_next(*, municipality: Municipality, year: int) -> str:
-    """The next reference of the year (ES-2026-000123), shared by online submissions and cases opened by staff."""
-    sequence, _created = ReferenceSequence.objects.get_or_create(municipality=municipality, year=year)
-    ReferenceSequence.objects.filter(pk=sequence.pk).update(last_number=F("last_number") + 1)
-    number = ReferenceSequence.objects.values_list("last_number", flat=True).get(pk=sequence.pk)
-    return f"{municipality.reference_prefix}-{year}-{number:06d}"
+    """The next reference of the year (ES-2026-000123), shared by online submissions and cases opened by staff.
+
+    One statement takes the next number (``UPDATE … RETURNING``, PostgreSQL and SQLite alike): the row stays
+    locked until the caller's transaction ends, so numbers are never given twice. The year's first reference
+    creates the row.
+    """
+    table = ReferenceSequence._meta.db_table
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (the table name is the model's)
+                "WHERE municipality_id = %s AND year = %s RETURNING last_number",
+                [municipality.pk, year],
+            )
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{municipality.reference_prefix}-{year}-{row[0]:06d}"
+        ReferenceSequence.objects.get_or_create(municipality=municipality, year=year)
+    raise RuntimeError(f"no reference sequence for {municipality.slug} {year}")
 
 
 class SubmissionRefused(Exception):
@@ -406,10 +420,15 @@ def application_submit(
     from .tasks import submission_process
 
     with transaction.atomic():
-        locked = _lock_draft(draft).select_related("version__form", "municipality").get(pk=draft.pk)
-        existing = Submission.objects.filter(draft=locked).first()
-        if existing is not None:
-            return existing
+        locked = _lock_draft(draft).get()
+        # Looked up after the lock, not joined into it: PostgreSQL would join the submission as of before the wait.
+        existing = Submission.objects.filter(draft=locked).order_by()[:1]
+        if existing:
+            return existing[0]
+        # The version and municipality the caller read with the draft (a draft never changes either).
+        if locked.version_id == draft.version_id:
+            locked.version = draft.version
+        locked.municipality = draft.municipality
         definition = locked.version.definition
         path = journey(definition, locked.answers)
         if ends_in_exit(path):
