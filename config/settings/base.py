@@ -66,6 +66,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+FORM_RENDERER = "rathaus.portal.form_renderer.FormRenderer"
 
 TEMPLATES = [
     {
