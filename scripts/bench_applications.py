@@ -15,7 +15,8 @@ serves ``--host`` on ``--port``:
 3. drives complete journeys with ``--processes`` load-generator processes of ``--threads`` threads
    each (one simulated citizen per thread, a fresh cookie jar per journey, ``http.client``): GET the
    start page, POST "Antrag starten", per page GET the page (as a browser does after the redirect)
-   and POST its answers (multipart, ``aktion=weiter``; the upload page with the file), GET the check
+   and POST its answers as its form says (``aktion=weiter``; multipart on the upload page, with the file,
+   urlencoded elsewhere), GET the check
    page, POST the declaration, GET the confirmation. Every response is checked (status, redirect
    target, content), the CSRF token is taken from each form page. After ``--warmup`` seconds, journeys
    and requests that finish within ``--duration`` seconds are counted; journeys running at the end
@@ -325,6 +326,7 @@ def upload_file(kind: str) -> tuple[str, str, bytes]:
 
 _CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _DRAFT_PAGE = re.compile(r"^/antraege/([0-9a-f-]{36})/([a-z0-9_-]+)/$")
+_MULTIPART_FORM = b'enctype="multipart/form-data"'
 _CONFIRMATION = re.compile(r"^/antraege/eingereicht/([0-9a-f-]{36})/$")
 _REFERENCE = re.compile(rb'id="aktenzeichen">([^<]+)<')
 _ERROR_TEXT = re.compile(rb'class="kern-error[^"]*"[^>]*>(.*?)</', re.DOTALL)
@@ -533,12 +535,15 @@ def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str
         _expect(status, 200, steps[step], location, body)
         token = _token(body, steps[step])
         fields = [("csrfmiddlewaretoken", token), *answers[key], ("aktion", "weiter")]
+        # As a browser does: multipart where the page's form says so (pages that ask for a file), else urlencoded.
+        multipart = _MULTIPART_FORM in body
         if key == UPLOAD_PAGE:
+            if not multipart:
+                raise JourneyError(f"{steps[step].name}: the upload page's form is not multipart/form-data")
             file_name, content_type, data = upload
             post = _multipart_body(fields, [(UPLOAD_FIELD, file_name, content_type, data)])
         else:
-            # The page form is multipart in the template (enctype), so browsers post every page that way.
-            post = _multipart_body(fields, [])
+            post = _multipart_body(fields, []) if multipart else _form_body(fields)
         status, location, body = browser.request(step + 1, "POST", path, *post)
         _expect(status, 302, steps[step + 1], location, body)
         path = location

@@ -223,6 +223,8 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             "page_title": localised_html(page["title"], _language()),
             "page_intro": localised_html(page.get("intro"), _language()),
             "form": page_form,
+            # Only a page that asks for a file posts multipart; the others post the lighter urlencoded form.
+            "asks_for_files": page_has_files(page),
             "step": position + 1,
             # The check page counts as the last step.
             "steps": len(path) + (0 if ends_in_exit(path) else 1),

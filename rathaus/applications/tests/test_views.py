@@ -490,6 +490,35 @@ def test_a_german_label_inside_a_group_is_marked_not_escaped_on_english_pages(bu
     assert "&lt;span" not in page
 
 
+def test_only_a_page_that_asks_for_a_file_posts_multipart(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+    first = client.get(url).content.decode()
+    url = _answer(client, url, {"hauptwohnsitz_esslingen": "ja"})["Location"]
+    url = _answer(client, url, APPLICANT)["Location"]
+    url = _answer(
+        client, url, {"kennzeichen": "ES-AB 123", "fahrzeug_art": "pkw", "fahrzeug_auf_antragsteller": "nein"}
+    )["Location"]
+    upload_page = client.get(url).content.decode()
+
+    assert 'enctype="multipart/form-data"' not in first
+    assert 'enctype="multipart/form-data"' in upload_page
+
+
+def test_answers_posted_urlencoded_are_saved_like_multipart_ones(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+
+    response = client.post(
+        url,
+        "hauptwohnsitz_esslingen=ja&aktion=weiter",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 302
+    assert Draft.objects.get().answers["hauptwohnsitz_esslingen"] is True
+
+
 def test_the_start_page_offers_a_newly_published_version_at_once(parking_service):
     client = client_for(ESSLINGEN_HOST)
     start = reverse("applications:start", args=[parking_service.slug])
