@@ -51,21 +51,19 @@ def services_with_online_application(*, municipality: Municipality) -> set[int]:
 
 # Published and retired versions never change, and every page of every journey needs one: each process keeps
 # them for a while instead of joining version, form, service and responsible unit into every read of a draft
-# or submission, and keeps which version a service's start page offers. Saving or deleting a version, form or
-# service in this process empties both caches (signals in apps.py); other processes see such an edit (a new
-# version, a name, the resume period) after at most VERSION_CACHE_SECONDS. Callers never change these objects.
+# or submission. Saving or deleting a version, form, service or office in this process empties the cache
+# (signals in apps.py); other processes see such an edit (a name, the resume period) after at most
+# VERSION_CACHE_SECONDS. Callers never change these objects.
 VERSION_CACHE_SECONDS = 60.0
 VERSION_CACHE_SIZE = 256
 _VERSION_RELATED = ("form__service", "form__responsible_unit")
 _version_cache: dict[int, tuple[float, FormVersion]] = {}
-_slug_cache: dict[tuple[int, str], tuple[float, int]] = {}
 _version_cache_lock = threading.Lock()
 
 
 def version_cache_clear(**_signal: Any) -> None:
     with _version_cache_lock:
         _version_cache.clear()
-        _slug_cache.clear()
 
 
 def form_version_for_pages(*, version_id: int) -> FormVersion:
@@ -84,20 +82,14 @@ def form_version_for_pages(*, version_id: int) -> FormVersion:
 
 
 def published_version_for_service_slug(*, municipality: Municipality, slug: str) -> FormVersion | None:
-    """The published version of the online application of the published service ``slug``.
+    """The published version of the online application of the published service ``slug``, in one query.
 
-    Which version that is comes from the per-process cache below for up to VERSION_CACHE_SECONDS; the version
-    itself from ``form_version_for_pages``. Other processes notice a newly published version or an unpublished
-    service within that time; a draft started meanwhile keeps the version it was started with, as any draft does.
+    Read afresh every time, not from the per-process cache: a version just published, a service just withdrawn or
+    a form's access rules just tightened count at once, in every process.
     """
-    now = time.monotonic()
-    key = (municipality.pk, slug)
-    cached = _slug_cache.get(key)
-    if cached is not None and cached[0] > now:
-        return form_version_for_pages(version_id=cached[1])
     # One published version per form and one service per slug and municipality: at most one row.
-    version: FormVersion | None = _one(
-        FormVersion.objects.select_related(*_VERSION_RELATED)
+    return _one(  # type: ignore[no-any-return]
+        FormVersion.objects.select_related("form__service")
         .defer(*_SERVICE_TEXTS)
         .filter(
             form__municipality=municipality,
@@ -106,13 +98,6 @@ def published_version_for_service_slug(*, municipality: Municipality, slug: str)
             status=FormVersion.Status.PUBLISHED,
         )
     )
-    if version is not None:
-        with _version_cache_lock:
-            if len(_slug_cache) >= VERSION_CACHE_SIZE:
-                _slug_cache.clear()
-            _slug_cache[key] = (now + VERSION_CACHE_SECONDS, version.pk)
-            _version_cache[version.pk] = (now + VERSION_CACHE_SECONDS, version)
-    return version
 
 
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:

@@ -61,21 +61,6 @@ def test_entries_expire(published, monkeypatch):
     assert len(queries) == 1
 
 
-def test_which_version_a_start_page_offers_is_read_from_the_database_once(published, esslingen):
-    selectors.published_version_for_service_slug(municipality=esslingen, slug="bewohnerparkausweis")
-    with CaptureQueriesContext(connection) as queries:
-        version = selectors.published_version_for_service_slug(municipality=esslingen, slug="bewohnerparkausweis")
-
-    assert len(queries) == 0
-    assert version == published
-
-
-def test_the_cached_start_page_version_is_kept_per_municipality(published, esslingen, musterhausen):
-    selectors.published_version_for_service_slug(municipality=esslingen, slug="bewohnerparkausweis")
-
-    assert selectors.published_version_for_service_slug(municipality=musterhausen, slug="bewohnerparkausweis") is None
-
-
 def test_renaming_the_responsible_office_empties_the_cache(published, citizens_office):
     form = published.form
     form.responsible_unit = citizens_office
