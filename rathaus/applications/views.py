@@ -320,6 +320,7 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
             "key": page["key"],
             "title": localised_html(page["title"], language),
             "rows": [row for row in rows if row.page_key == page["key"]],
+            "change_url": _page_url(draft, page["key"]) + f"?zurueck={CHECK_PAGE}",
         }
         for page in path
     ]

@@ -540,3 +540,16 @@ def test_the_start_page_of_an_unpublished_service_is_not_found_at_once(parking_s
     parking_service.save()
 
     assert client.get(start).status_code == 404
+
+
+def test_each_answer_on_the_check_page_links_to_its_own_page_and_field(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=True)
+    draft = Draft.objects.get()
+
+    page = client.get(check_url).content.decode()
+
+    vehicle = reverse("applications:page", args=[draft.pk, "fahrzeug"])
+    applicant = reverse("applications:page", args=[draft.pk, "antragsteller"])
+    assert f'href="{vehicle}?zurueck=pruefen#kennzeichen"' in page
+    assert f'href="{applicant}?zurueck=pruefen#vorname"' in page
