@@ -258,8 +258,10 @@ def draft_save_page(
             )
             return draft
     with transaction.atomic():
-        locked = _lock_draft(draft).select_related("submission").get(pk=draft.pk)
-        locked.submission_pk = locked.submission.pk if hasattr(locked, "submission") else None
+        locked = _lock_draft(draft).get()
+        # Looked up after the lock, not joined into it: PostgreSQL would join the submission as of before the wait,
+        # and a page saved while another tab submits would write answers and files back into the submitted draft.
+        locked.submission_pk = next(iter(Submission.objects.filter(draft=locked).values_list("pk", flat=True)), None)
         if locked.submission_pk is not None:
             return locked
         # The version never changes under a draft: the caller's (cached) one saves joining it into the lock.
@@ -385,7 +387,7 @@ def reference_next(*, municipality: Municipality, year: int) -> str:
     locked until the caller's transaction ends, so numbers are never given twice. The year's first reference
     creates the row.
     """
-    table = ReferenceSequence._meta.db_table
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
     for _attempt in range(2):
         with connection.cursor() as cursor:
             cursor.execute(
@@ -421,7 +423,7 @@ def application_submit(
 
     with transaction.atomic():
         locked = _lock_draft(draft).get()
-        # Looked up after the lock, not joined into it: PostgreSQL would join the submission as of before the wait.
+        # Looked up after the lock, not joined into it (see draft_save_page).
         existing = Submission.objects.filter(draft=locked).order_by()[:1]
         if existing:
             return existing[0]

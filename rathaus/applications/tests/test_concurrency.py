@@ -127,3 +127,39 @@ def test_a_page_saved_without_files_is_one_statement_when_nobody_wrote_the_draft
 
     assert [query["sql"].split()[0] for query in queries.captured_queries] == ["UPDATE"]
     assert Draft.objects.get(pk=draft.pk).answers["name"] == "Max"
+
+
+def test_a_page_with_a_file_saved_while_another_tab_submits_stores_nothing_on_the_submitted_draft(esslingen):
+    from django.db import transaction
+
+    from rathaus.applications.models import Upload
+
+    draft = DraftFactory(
+        version=FormVersionFactory(form__municipality=esslingen, form__service__municipality=esslingen),
+        visited_pages=["person", "anliegen"],
+    )
+    read_before_submit = Draft.objects.select_related("version__form").get(pk=draft.pk)
+    submitted = threading.Event()
+    saving = threading.Event()
+
+    def submit_and_hold_the_lock():
+        with transaction.atomic():
+            _submit(draft)()
+            submitted.set()
+            # The save below now waits for this transaction's row lock; keep it a moment.
+            saving.wait(timeout=5)
+            threading.Event().wait(0.5)
+
+    def save_after_the_submit_locked():
+        submitted.wait(timeout=30)
+        saving.set()
+        return _save_with_upload(read_before_submit)()
+
+    results, errors = _in_threads([submit_and_hold_the_lock, save_after_the_submit_locked])
+
+    assert errors == []
+    saved = next(result for result in results if result is not None)
+    assert saved.submission_pk == Submission.objects.get().pk
+    stored = Draft.objects.get(pk=draft.pk)
+    assert stored.answers == {} and stored.visited_pages == []
+    assert not Upload.objects.filter(draft=draft, submission__isnull=True).exists()
