@@ -21,6 +21,11 @@ class _EveryKind(forms.Form):
     zone = forms.ChoiceField(choices=[("", "Bitte wählen"), ("a", "Zone A <Altstadt>")])
     agreed = forms.BooleanField()
     plan = forms.FileField(required=False)
+    vehicles = forms.MultipleChoiceField(choices=[("pkw", "Pkw"), ("lkw", "Lkw")], required=False)
+    step = forms.CharField(widget=forms.HiddenInput, required=False)
+    consent = forms.NullBooleanField()
+    born = forms.DateField(widget=forms.SelectDateWidget(years=[2000, 2001]), required=False)
+    pickup = forms.SplitDateTimeField(required=False)
 
 
 def _markup(renderer, data=None) -> str:
@@ -32,6 +37,8 @@ def _markup(renderer, data=None) -> str:
         parts.append(field.as_widget(attrs={"class": "kern-form-input__input"}))
         if isinstance(field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
             parts.extend(option.tag() for option in field.subwidgets)
+    # The whole form too: labels, help texts, error lists.
+    parts.append(str(form))
     # Both template languages differ only in whitespace between tags.
     return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", "".join(parts)))
 
@@ -56,6 +63,16 @@ def test_labels_and_values_are_escaped():
 def test_a_widget_django_ships_without_jinja2_template_comes_from_the_django_engine():
     html = AdminDateWidget().render("day", None, renderer=FormRenderer())
 
+    assert html == AdminDateWidget().render("day", None, renderer=DjangoTemplates())
+    assert 'class="vDateField"' in html
+
+
+def test_a_jinja2_widget_including_a_template_only_the_django_engine_has_renders_with_that_engine():
+    widget = forms.MultiWidget([forms.TextInput(), AdminDateWidget()])
+
+    html = widget.render("period", ["Vormittag", None], renderer=FormRenderer())
+
+    assert html == widget.render("period", ["Vormittag", None], renderer=DjangoTemplates())
     assert 'class="vDateField"' in html
 
 
