@@ -4,11 +4,12 @@ import threading
 import time
 from typing import Any
 
+from django.db import transaction
 from django.db.models import F, QuerySet, TextField
 
 from rathaus.accounts.models import User
 from rathaus.catalogue.models import Service
-from rathaus.municipalities.models import Municipality
+from rathaus.municipalities.models import Municipality, OrganisationalUnit
 
 from .engine import answer_rows, fee_lines
 from .models import ApplicationForm, Draft, FormVersion, Handoff, Submission, Upload
@@ -18,6 +19,12 @@ DATA_FORMAT = "rathaus-antrag/1"
 # The service's long descriptions are not shown on application pages; not loading them halves the row.
 _SERVICE_TEXTS = [
     f"form__service__{field.name}" for field in Service._meta.get_fields() if isinstance(field, TextField)
+]
+# Nor the responsible office's: the pages show its name and phone number.
+_UNIT_TEXTS = [
+    f"form__responsible_unit__{field.name}"
+    for field in OrganisationalUnit._meta.get_fields()
+    if isinstance(field, TextField)
 ]
 
 
@@ -61,9 +68,16 @@ _version_cache: dict[int, tuple[float, FormVersion]] = {}
 _version_cache_lock = threading.Lock()
 
 
-def version_cache_clear(**_signal: Any) -> None:
+def _version_cache_empty() -> None:
     with _version_cache_lock:
         _version_cache.clear()
+
+
+def version_cache_clear(**_signal: Any) -> None:
+    """Empty the cache at once and again when the saving transaction commits: a read between the two, in this
+    process, may have cached what the transaction had not yet committed (or later rolled back)."""
+    _version_cache_empty()
+    transaction.on_commit(_version_cache_empty)
 
 
 def form_version_for_pages(*, version_id: int) -> FormVersion:
@@ -72,7 +86,9 @@ def form_version_for_pages(*, version_id: int) -> FormVersion:
     cached = _version_cache.get(version_id)
     if cached is not None and cached[0] > now:
         return cached[1]
-    version = FormVersion.objects.select_related(*_VERSION_RELATED).defer(*_SERVICE_TEXTS).get(pk=version_id)
+    version = (
+        FormVersion.objects.select_related(*_VERSION_RELATED).defer(*_SERVICE_TEXTS, *_UNIT_TEXTS).get(pk=version_id)
+    )
     if version.status != FormVersion.Status.DRAFT:
         with _version_cache_lock:
             if len(_version_cache) >= VERSION_CACHE_SIZE:
