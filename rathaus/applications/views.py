@@ -182,7 +182,8 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
     if open_page is not None and position > page_position(path, open_page["key"]):  # type: ignore[operator]
         return redirect(_page_url(draft, open_page["key"]))
     page = path[position]
-    uploads = list(selectors.draft_uploads(draft=draft)) if page_has_files(page) else []
+    asks_for_files = page_has_files(page)
+    uploads = list(selectors.draft_uploads(draft=draft)) if asks_for_files else []
     form_arguments = {"definition": definition, "page": page, "language": _language(), "uploads": uploads}
     from_check = request.GET.get("zurueck") == CHECK_PAGE
     if request.method == "POST" and page.get("kind") != "exit":
@@ -204,7 +205,7 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             answers=draft.answers,
             group_sizes=_group_sizes(request, page),
             data=request.POST,
-            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft)) if page_has_files(page) else []},
+            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft)) if asks_for_files else []},
         )
         page_form.is_valid()
     else:
@@ -224,7 +225,7 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             "page_intro": localised_html(page.get("intro"), _language()),
             "form": page_form,
             # Only a page that asks for a file posts multipart; the others post the lighter urlencoded form.
-            "asks_for_files": page_has_files(page),
+            "asks_for_files": asks_for_files,
             "step": position + 1,
             # The check page counts as the last step.
             "steps": len(path) + (0 if ends_in_exit(path) else 1),

@@ -519,25 +519,34 @@ def test_answers_posted_urlencoded_are_saved_like_multipart_ones(parking_service
     assert Draft.objects.get().answers["hauptwohnsitz_esslingen"] is True
 
 
-def test_the_start_page_offers_a_newly_published_version_at_once(parking_service):
+def test_the_start_page_offers_a_version_published_by_another_process_at_once(parking_service):
+    from rathaus.applications.models import FormVersion
+
     client = client_for(ESSLINGEN_HOST)
     start = reverse("applications:start", args=[parking_service.slug])
+    old = FormVersion.objects.get(form__service=parking_service)
+    new = FormVersion.objects.create(
+        form=old.form,
+        number=old.number + 1,
+        definition={**old.definition, "title": {"de": "Bewohnerparkausweis, neue Fassung"}},
+    )
     client.get(start)
-    form = ApplicationForm.objects.get(service=parking_service)
-    definition = {**form.versions.get().definition, "title": {"de": "Bewohnerparkausweis, neue Fassung"}}
-    form_publish(form=form_create(municipality=form.municipality, service=parking_service, definition=definition))
+    # As another process publishes: no signal reaches this one.
+    FormVersion.objects.filter(pk=old.pk).update(status=FormVersion.Status.RETIRED)
+    FormVersion.objects.filter(pk=new.pk).update(status=FormVersion.Status.PUBLISHED)
 
     page = client.get(start).content.decode()
 
     assert "Bewohnerparkausweis, neue Fassung" in page
 
 
-def test_the_start_page_of_an_unpublished_service_is_not_found_at_once(parking_service):
+def test_the_start_page_of_a_service_withdrawn_by_another_process_is_not_found_at_once(parking_service):
+    from rathaus.catalogue.models import Service
+
     client = client_for(ESSLINGEN_HOST)
     start = reverse("applications:start", args=[parking_service.slug])
     assert client.get(start).status_code == 200
-    parking_service.is_published = False
-    parking_service.save()
+    Service.objects.filter(pk=parking_service.pk).update(is_published=False)
 
     assert client.get(start).status_code == 404
 
