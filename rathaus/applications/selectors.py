@@ -4,8 +4,8 @@ import threading
 import time
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, QuerySet, TextField
+from django.db import connection, transaction
+from django.db.models import QuerySet, TextField
 
 from rathaus.accounts.models import User
 from rathaus.catalogue.models import Service
@@ -116,18 +116,32 @@ def published_version_for_service_slug(*, municipality: Municipality, slug: str)
     )
 
 
+def _draft_sql() -> str:
+    """The draft row and its submission's id, by the draft's id and municipality."""
+    quote = connection.ops.quote_name
+    draft, submission = quote(Draft._meta.db_table), quote(Submission._meta.db_table)
+    return (
+        f"SELECT {draft}.*, {submission}.{quote('id')} AS submission_pk FROM {draft} "  # noqa: S608 (the models' names)
+        f"LEFT OUTER JOIN {submission} ON {submission}.{quote('draft_id')} = {draft}.{quote('id')} "
+        f"WHERE {draft}.{quote('id')} = %s AND {draft}.{quote('municipality_id')} = %s"
+    )
+
+
 def draft_get(*, municipality: Municipality, draft_id: Any) -> Draft | None:
     """The draft with its form version from the per-process cache and ``submission_pk``, its submission's id or None.
 
-    Every page of a journey reads it, so it reads the draft row and of the submission only its id.
+    Every page of a journey reads it, so it reads the draft row and of the submission only its id, with SQL
+    written once from the models' names: the same query through ``filter().annotate()`` took twice the CPU,
+    most of it in building the query again for every page.
     """
-    # The model declares submission_pk for this annotation, which the type stubs take for a second definition.
-    annotated = Draft.objects.filter(municipality=municipality, pk=draft_id).annotate(
-        submission_pk=F("submission__id")  # type: ignore[no-redef]
+    found = list(
+        Draft.objects.raw(_draft_sql(), [Draft._meta.pk.get_db_prep_value(draft_id, connection), municipality.pk])
     )
-    draft: Draft | None = _one(annotated)
-    if draft is None:
+    if not found:
         return None
+    draft: Draft = found[0]
+    # A column beside the model's fields comes as the database has it (on SQLite, hex digits).
+    draft.submission_pk = Submission._meta.pk.to_python(draft.submission_pk)
     draft.municipality = municipality
     draft.version = form_version_for_pages(version_id=draft.version_id)
     return draft
