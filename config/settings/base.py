@@ -270,6 +270,10 @@ RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_APPOINTMEN
 # Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
 RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
 RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")
+# How many reverse proxies in front of the application are the installation's own: the per-address limits then
+# count the address the outermost of them saw in X-Forwarded-For (rathaus/portal/client_address.py). 0: REMOTE_ADDR.
+RATHAUS_TRUSTED_PROXIES = env_int("RATHAUS_TRUSTED_PROXIES", 0)
+RATELIMIT_IP_META_KEY = "rathaus.portal.client_address.client_address"
 # Webhook hand-offs go to https addresses on the public internet only; development may post to local receivers.
 RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # An SMTP server that hangs must not outlast the hand-off lease (a second worker would send again).

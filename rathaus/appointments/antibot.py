@@ -17,9 +17,9 @@ e-mail address, "10/h"), ``RATHAUS_APPOINTMENT_CHALLENGE_RATE`` (challenges per 
 ``RATHAUS_APPOINTMENT_AVAILABILITY_RATE`` (month, day and first-free pages and the availability API together,
 per IP, "300/h").
 
-Limits per IP count ``REMOTE_ADDR`` (django-ratelimit's ``key="ip"``). Behind a reverse proxy that is the proxy's
-address unless the deployment sets ``RATELIMIT_IP_META_KEY`` to the header the proxy writes (the project has no
-client-IP helper of its own yet).
+Limits per IP count the address ``rathaus.portal.client_address`` gives django-ratelimit's ``key="ip"``:
+``REMOTE_ADDR``, or behind the installation's own reverse proxies (``RATHAUS_TRUSTED_PROXIES``) the address the
+outermost of them saw.
 """
 
 import secrets
