@@ -158,6 +158,10 @@ def _project_or_404(request: StaffRequest, project_id: int) -> Project:
     return project
 
 
+# The milestone and phase forms share the page with the project form: prefixes keep their field ids apart.
+MILESTONE_PREFIX = "meilenstein"
+
+
 def _project_page(
     request: StaffRequest,
     form: ProjectForm,
@@ -172,7 +176,7 @@ def _project_page(
         {
             "form": form,
             "project": project,
-            "milestone_form": milestone_form or MilestoneForm(),
+            "milestone_form": milestone_form or MilestoneForm(prefix=MILESTONE_PREFIX),
             "phase_form": phase_form or PhaseForm(prefix="phase"),
             "phases": list(project.phases.all()) if project else [],
             "project_figures": figures,
@@ -229,7 +233,7 @@ def project_delete(request: StaffRequest, project_id: int) -> HttpResponse:
 @require_POST
 def milestone_add(request: StaffRequest, project_id: int) -> HttpResponse:
     project = _project_or_404(request, project_id)
-    milestone_form = MilestoneForm(request.POST)
+    milestone_form = MilestoneForm(request.POST, prefix=MILESTONE_PREFIX)
     if milestone_form.is_valid():
         services.milestone_add(
             municipality=request.municipality, actor=request.user, project=project, **milestone_form.cleaned_data

@@ -117,7 +117,7 @@ def test_a_milestone_form_error_puts_fehler_into_the_page_title(esslingen, offic
     project = ProjectFactory(municipality=esslingen)
 
     response = client_for(ESSLINGEN_HOST, office_lead).post(
-        reverse("roadmap:milestone_add", args=[project.pk]), {"title": "Pilot"}
+        reverse("roadmap:milestone_add", args=[project.pk]), {"meilenstein-title": "Pilot"}
     )
 
     assert response.status_code == 200

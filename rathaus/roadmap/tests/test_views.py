@@ -262,10 +262,10 @@ def test_milestone_needs_a_date_or_a_week(office_lead, projects):
     client = client_for(ESSLINGEN_HOST, office_lead)
     url = reverse("roadmap:milestone_add", args=[projects[0].pk])
 
-    refused = client.post(url, {"title": "Abnahme"})
+    refused = client.post(url, {"meilenstein-title": "Abnahme"})
     assert "entweder ein Datum oder eine Woche" in refused.content.decode()
 
-    client.post(url, {"title": "Abnahme", "date": "2027-03-01"})
+    client.post(url, {"meilenstein-title": "Abnahme", "meilenstein-date": "2027-03-01"})
     assert [milestone.title for milestone in projects[0].milestones.all()] == ["Abnahme"]
 
 
@@ -390,3 +390,13 @@ def test_figures_start_with_the_last_twelve_months_selected(counter_cases):
     content = client_for(ESSLINGEN_HOST).get(reverse("roadmap:public_figures")).content.decode()
 
     assert '<option value="12" selected>' in content
+
+
+def test_the_project_page_gives_every_field_of_its_three_forms_its_own_id(office_lead, projects):
+    import re
+
+    page = client_for(ESSLINGEN_HOST, office_lead).get(reverse("roadmap:project_edit", args=[projects[0].pk]))
+
+    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
+    assert "id_meilenstein-title" in ids
+    assert len(ids) == len(set(ids))
