@@ -410,9 +410,24 @@ def days_with_free_times(
     last_day: date,
     now: datetime | None = None,
     staff: bool = False,
+    ignore_fair_release: bool = False,
+    exclude_appointment_id: int | None = None,
 ) -> dict[date, int]:
-    """Each day between ``first_day`` and ``last_day`` with at least one free start time, and how many it has."""
-    plan = plan_load(location=location, items=items, first_day=first_day, last_day=last_day, now=now, staff=staff)
+    """Each day between ``first_day`` and ``last_day`` with at least one free start time, and how many it has.
+
+    ``exclude_appointment_id``: that appointment's own time counts as free (moving it); ``ignore_fair_release``:
+    days held back for a draw are open (an appointment won in that draw).
+    """
+    plan = plan_load(
+        location=location,
+        items=items,
+        first_day=first_day,
+        last_day=last_day,
+        now=now,
+        staff=staff,
+        ignore_fair_release=ignore_fair_release,
+        exclude_appointment_id=exclude_appointment_id,
+    )
     result: dict[date, int] = {}
     day = plan.first_day
     while day <= plan.last_day:
@@ -430,9 +445,20 @@ def free_times(
     day: date,
     now: datetime | None = None,
     staff: bool = False,
+    ignore_fair_release: bool = False,
+    exclude_appointment_id: int | None = None,
 ) -> list[datetime]:
-    """The free start times of one day, in local time."""
-    plan = plan_load(location=location, items=items, first_day=day, last_day=day, now=now, staff=staff)
+    """The free start times of one day, in local time (the options as for ``days_with_free_times``)."""
+    plan = plan_load(
+        location=location,
+        items=items,
+        first_day=day,
+        last_day=day,
+        now=now,
+        staff=staff,
+        ignore_fair_release=ignore_fair_release,
+        exclude_appointment_id=exclude_appointment_id,
+    )
     return [from_epoch_minute(minute) for minute in plan.starts_of_day(day)]
 
 

@@ -661,33 +661,24 @@ def _booked_by_staff(appointment: Appointment) -> bool:
     return appointment.channel in services.STAFF_CHANNELS
 
 
-def _move_plan(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> availability.Plan:
+def _move_rules(appointment: Appointment) -> dict[str, Any]:
     # The same rules as appointment_move: the appointment's own channel, and its own time counts as free,
     # so moving it a little later (overlapping itself) is offered.
-    return availability.plan_load(
-        location=appointment.location,
-        items=_items_of(appointment),
-        first_day=first_day,
-        last_day=last_day,
-        staff=_booked_by_staff(appointment),
-        ignore_fair_release=appointment.channel == Appointment.Channel.LOTTERY,
-        exclude_appointment_id=appointment.pk,
-    )
+    return {
+        "location": appointment.location,
+        "items": _items_of(appointment),
+        "staff": _booked_by_staff(appointment),
+        "ignore_fair_release": appointment.channel == Appointment.Channel.LOTTERY,
+        "exclude_appointment_id": appointment.pk,
+    }
 
 
 def _move_days(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> dict[datetime.date, int]:
-    plan = _move_plan(appointment, first_day, last_day)
-    days: dict[datetime.date, int] = {}
-    day = plan.first_day
-    while day <= plan.last_day:
-        if count := plan.count_of_day(day):
-            days[day] = count
-        day += datetime.timedelta(days=1)
-    return days
+    return availability.days_with_free_times(first_day=first_day, last_day=last_day, **_move_rules(appointment))
 
 
 def _move_times(appointment: Appointment, day: datetime.date) -> list[datetime.datetime]:
-    times = (availability.from_epoch_minute(minute) for minute in _move_plan(appointment, day, day).starts_of_day(day))
+    times = availability.free_times(day=day, **_move_rules(appointment))
     return [moment for moment in times if moment != appointment.starts_at]
 
 

@@ -172,3 +172,34 @@ def test_staff_see_today_but_only_times_still_ahead(location, counters, id_card_
     # The clock stands at 9:00: the next start is 9:10.
     assert times[0] == at(now.date(), 9, 10)
     assert free_times(location=location, items=id_card_items, day=now.date()) == []
+
+
+def test_an_appointment_being_moved_finds_its_own_time_free(location, counters, id_card_items, booking_day):
+    taken = [
+        AppointmentFactory(counter=counter, starts_at=at(booking_day, 9), ends_at=at(booking_day, 9, 20))
+        for counter in counters
+    ]
+
+    others = free_times(location=location, items=id_card_items, day=booking_day)
+    itself = free_times(location=location, items=id_card_items, day=booking_day, exclude_appointment_id=taken[0].pk)
+
+    assert at(booking_day, 9) not in others
+    assert at(booking_day, 9) in itself
+    assert days_with_free_times(
+        location=location,
+        items=id_card_items,
+        first_day=booking_day,
+        last_day=booking_day,
+        exclude_appointment_id=taken[0].pk,
+    ) == {booking_day: len(itself)}
+
+
+def test_an_appointment_won_in_a_draw_is_moved_within_the_days_held_back_for_it(
+    location, counters, id_card, id_card_items, booking_day
+):
+    LotteryWindowFactory(location=location, service=id_card, first_day=booking_day, last_day=booking_day)
+
+    assert (
+        days_with_free_times(location=location, items=id_card_items, first_day=booking_day, last_day=booking_day) == {}
+    )
+    assert free_times(location=location, items=id_card_items, day=booking_day, ignore_fair_release=True)
