@@ -7,9 +7,14 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 from rathaus.municipalities.selectors import municipality_sender
+from rathaus.portal.client_address import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # Login, sign-up and password-reset limits count the same address as every other per-address limit.
+        return client_address(request)
+
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         request = context.get("request") or getattr(self, "request", None)
         municipality = getattr(request, "municipality", None)

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -50,6 +52,42 @@ def test_an_ipv6_address_is_given_in_its_usual_form(settings):
     settings.RATHAUS_TRUSTED_PROXIES = 1
 
     assert client_address(_request(forwarded="2001:DB8:0:0::1")) == "2001:db8::1"
+
+
+def test_an_ipv4_address_in_ipv6_form_is_given_as_ipv4_so_visitors_are_not_lumped_together(settings):
+    settings.RATHAUS_TRUSTED_PROXIES = 0
+    assert client_address(_request(remote="::ffff:203.0.113.7")) == "203.0.113.7"
+
+    settings.RATHAUS_TRUSTED_PROXIES = 1
+    assert client_address(_request(forwarded="::ffff:198.51.100.4")) == "198.51.100.4"
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "address"), [("203.0.113.7:4711", "203.0.113.7"), ("[2001:db8::1]:4711", "2001:db8::1")]
+)
+def test_a_port_after_the_address_is_left_off(settings, forwarded, address):
+    settings.RATHAUS_TRUSTED_PROXIES = 1
+
+    assert client_address(_request(forwarded=forwarded)) == address
+
+
+def test_without_a_usable_remote_address_the_error_names_the_setting(settings):
+    settings.RATHAUS_TRUSTED_PROXIES = 0
+
+    with pytest.raises(ImproperlyConfigured, match="RATHAUS_TRUSTED_PROXIES"):
+        client_address(_request(remote=""))
+
+
+def test_behind_a_proxy_on_a_unix_socket_the_forwarded_address_counts(settings):
+    settings.RATHAUS_TRUSTED_PROXIES = 1
+
+    assert client_address(_request(remote="", forwarded="203.0.113.7")) == "203.0.113.7"
+
+
+def test_the_login_limits_count_the_same_address(settings):
+    settings.RATHAUS_TRUSTED_PROXIES = 1
+
+    assert get_adapter().get_client_ip(_request(forwarded="198.51.100.1, 203.0.113.7")) == "203.0.113.7"
 
 
 @pytest.fixture
