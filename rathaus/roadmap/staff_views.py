@@ -160,6 +160,7 @@ def _project_or_404(request: StaffRequest, project_id: int) -> Project:
 
 # The milestone and phase forms share the page with the project form: prefixes keep their field ids apart.
 MILESTONE_PREFIX = "meilenstein"
+PHASE_PREFIX = "phase"
 
 
 def _project_page(
@@ -177,7 +178,7 @@ def _project_page(
             "form": form,
             "project": project,
             "milestone_form": milestone_form or MilestoneForm(prefix=MILESTONE_PREFIX),
-            "phase_form": phase_form or PhaseForm(prefix="phase"),
+            "phase_form": phase_form or PhaseForm(prefix=PHASE_PREFIX),
             "phases": list(project.phases.all()) if project else [],
             "project_figures": figures,
         },
@@ -260,7 +261,7 @@ def milestone_delete(request: StaffRequest, project_id: int, milestone_id: int) 
 @require_POST
 def phase_add(request: StaffRequest, project_id: int) -> HttpResponse:
     project = _project_or_404(request, project_id)
-    phase_form = PhaseForm(request.POST, prefix="phase")
+    phase_form = PhaseForm(request.POST, prefix=PHASE_PREFIX)
     if phase_form.is_valid():
         try:
             services.phase_add(

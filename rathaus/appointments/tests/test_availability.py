@@ -202,4 +202,13 @@ def test_an_appointment_won_in_a_draw_is_moved_within_the_days_held_back_for_it(
     assert (
         days_with_free_times(location=location, items=id_card_items, first_day=booking_day, last_day=booking_day) == {}
     )
-    assert free_times(location=location, items=id_card_items, day=booking_day, ignore_fair_release=True)
+    assert free_times(location=location, items=id_card_items, day=booking_day) == []
+    won = free_times(location=location, items=id_card_items, day=booking_day, ignore_fair_release=True)
+    assert won
+    assert days_with_free_times(
+        location=location,
+        items=id_card_items,
+        first_day=booking_day,
+        last_day=booking_day,
+        ignore_fair_release=True,
+    ) == {booking_day: len(won)}

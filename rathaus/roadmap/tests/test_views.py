@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import icalendar
 import pytest
@@ -393,10 +394,16 @@ def test_figures_start_with_the_last_twelve_months_selected(counter_cases):
 
 
 def test_the_project_page_gives_every_field_of_its_three_forms_its_own_id(office_lead, projects):
-    import re
+    client = client_for(ESSLINGEN_HOST, office_lead)
+    pages = [
+        client.get(reverse("roadmap:project_edit", args=[projects[0].pk])).content.decode(),
+        # Shown again with the milestone's error.
+        client.post(
+            reverse("roadmap:milestone_add", args=[projects[0].pk]), {"meilenstein-title": "Abnahme"}
+        ).content.decode(),
+    ]
 
-    page = client_for(ESSLINGEN_HOST, office_lead).get(reverse("roadmap:project_edit", args=[projects[0].pk]))
-
-    ids = re.findall(r'\sid="([^"]+)"', page.content.decode())
-    assert "id_meilenstein-title" in ids
-    assert len(ids) == len(set(ids))
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids))
+        assert 'for="id_meilenstein-title"' in page and 'id="id_meilenstein-title"' in page
