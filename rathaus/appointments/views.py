@@ -674,7 +674,15 @@ def _move_rules(appointment: Appointment) -> dict[str, Any]:
 
 
 def _move_days(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> dict[datetime.date, int]:
-    return availability.days_with_free_times(first_day=first_day, last_day=last_day, **_move_rules(appointment))
+    days = availability.days_with_free_times(first_day=first_day, last_day=last_day, **_move_rules(appointment))
+    # The appointment's own time counts as free for the others of its day, but is no time to move to.
+    own_day = timezone.localdate(appointment.starts_at, availability.local_zone())
+    if own_day in days:
+        if count := len(_move_times(appointment, own_day)):
+            days[own_day] = count
+        else:
+            del days[own_day]
+    return days
 
 
 def _move_times(appointment: Appointment, day: datetime.date) -> list[datetime.datetime]:

@@ -538,3 +538,18 @@ def test_after_an_online_application_that_needs_a_visit_the_booking_is_offered(
     client.post(_walk_to_check(client, service, own_vehicle=True), {"declaration": "on"})
     page = client.get(reverse("applications:confirmation", args=[Submission.objects.get().pk])).content.decode()
     assert f"{reverse('appointments:start')}?leistung={service.slug}" in page
+
+
+def test_the_move_calendar_counts_for_the_appointments_own_day_only_the_times_it_can_move_to(
+    now, location, items_param, booking_day, one_counter
+):
+    client = client_for(ESSLINGEN_HOST)
+    hold(client, location, items_param, at(booking_day, 8))
+    appointment = Appointment.objects.get()
+    token = appointment_token(appointment, "manage")
+
+    month = client.get(reverse("appointments:move", args=[token]), {"monat": f"{booking_day:%Y-%m}"}).context["weeks"]
+    day_page = client.get(reverse("appointments:move_day", args=[token, booking_day.isoformat()]))
+
+    own_day = next(cell for week in month for cell in week if cell["day"] == booking_day)
+    assert own_day["count"] == len(day_page.context["form"].times)
