@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from bench_common import log as _log
+from bench_common import nearest_rank as _percentile
 from bench_common import require_bench_database, run_in_django
 
 BIND_HOST = "127.0.0.1"
@@ -129,18 +131,6 @@ TRANSITIONS = {
     ],
     "zurueckgezogen": [("zurueckziehen", "eingegangen", "zurueckgezogen")],
 }
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    """Nearest-rank percentile (as the other sub-benchmarks); 0 for none."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def _pick(rng: random.Random, choices: list[tuple[str, float]]) -> str:

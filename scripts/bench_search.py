@@ -22,7 +22,6 @@ Refuses to run on SQLite or on a database whose name does not start with ``ratha
 """
 
 import argparse
-import math
 import random
 import re
 import sys
@@ -33,6 +32,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench_common import log as _log
+from bench_common import nearest_rank as _percentile
 from bench_common import require_bench_database, run_in_django
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -248,16 +249,6 @@ QUERY_MIX = [
     ("typo", 10),
     ("not in catalogue", 5),
 ]
-
-
-def _log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def _percentile(values: list[float], percent: float) -> float:
-    """Nearest-rank percentile of ``values`` (sorted or not)."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(percent / 100 * len(ordered)) - 1)]
 
 
 def _paragraphs(rng: random.Random, slots: dict[str, str], count: int) -> list[str]:
