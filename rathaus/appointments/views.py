@@ -674,11 +674,12 @@ def _move_rules(appointment: Appointment) -> dict[str, Any]:
 
 
 def _move_days(appointment: Appointment, first_day: datetime.date, last_day: datetime.date) -> dict[datetime.date, int]:
-    days = availability.days_with_free_times(first_day=first_day, last_day=last_day, **_move_rules(appointment))
+    rules = _move_rules(appointment)
+    days = availability.days_with_free_times(first_day=first_day, last_day=last_day, **rules)
     # The appointment's own time counts as free for the others of its day, but is no time to move to.
     own_day = timezone.localdate(appointment.starts_at, availability.local_zone())
     if own_day in days:
-        if count := len(_move_times(appointment, own_day)):
+        if count := len(_other_than_own(appointment, availability.free_times(day=own_day, **rules))):
             days[own_day] = count
         else:
             del days[own_day]
@@ -686,7 +687,10 @@ def _move_days(appointment: Appointment, first_day: datetime.date, last_day: dat
 
 
 def _move_times(appointment: Appointment, day: datetime.date) -> list[datetime.datetime]:
-    times = availability.free_times(day=day, **_move_rules(appointment))
+    return _other_than_own(appointment, availability.free_times(day=day, **_move_rules(appointment)))
+
+
+def _other_than_own(appointment: Appointment, times: list[datetime.datetime]) -> list[datetime.datetime]:
     return [moment for moment in times if moment != appointment.starts_at]
 
 

@@ -59,6 +59,12 @@ def hold(client, location, items_param, starts_at, *, email="erika@example.org",
     return client.post(contact_url(location, items_param, starts_at), data)
 
 
+def _held_at_eight(client, location, items_param, booking_day) -> Appointment:
+    """The citizen of ``client`` holds the time 08:00 of the booking day, as in the browser."""
+    hold(client, location, items_param, at(booking_day, 8))
+    return Appointment.objects.get()
+
+
 def test_choosing_two_services_leads_to_the_location_step_with_both_in_the_address(id_card, registration, counters):
     client = client_for(ESSLINGEN_HOST)
     response = client.get(
@@ -157,8 +163,7 @@ def test_a_citizen_holds_confirms_and_cancels_a_combined_appointment(
 
 def test_opening_the_confirmation_link_only_asks_and_does_not_book(now, location, items_param, booking_day):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
 
     # What a mail scanner or a link preview does: open the link, twice, in another browser.
@@ -176,8 +181,7 @@ def test_confirming_twice_books_once_and_shows_the_booked_appointment(
     now, location, items_param, booking_day, django_capture_on_commit_callbacks
 ):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
     mail.outbox.clear()
 
@@ -199,8 +203,7 @@ def test_the_confirmation_link_of_a_hold_that_ran_out_says_so_and_books_nothing(
     from django.utils import timezone
 
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     confirm_url = reverse("appointments:confirm", args=[appointment_token(appointment, "confirm")])
     later = now + timedelta(hours=1)
     monkeypatch.setattr(timezone, "now", lambda: later)
@@ -228,8 +231,7 @@ def test_an_appointment_dealt_with_on_site_cannot_be_cancelled_or_moved_by_link(
     now, location, items_param, booking_day, state
 ):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     Appointment.objects.filter(pk=appointment.pk).update(state=state)
     token = appointment_token(appointment, "manage")
     later_day = booking_day + timedelta(days=1)
@@ -252,8 +254,7 @@ def test_an_appointment_whose_time_has_passed_cannot_be_cancelled_by_link(
     from django.utils import timezone
 
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     Appointment.objects.filter(pk=appointment.pk).update(state=Appointment.State.CONFIRMED, hold_expires_at=None)
     after = at(booking_day, 9)
     monkeypatch.setattr(timezone, "now", lambda: after)
@@ -278,8 +279,7 @@ def test_the_day_and_month_pages_are_rate_limited_per_address(now, location, ite
 
 def test_the_held_page_is_refused_to_another_browser(now, location, items_param, booking_day):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     stranger = client_for(ESSLINGEN_HOST)
     assert stranger.get(reverse("appointments:held", args=[appointment.uuid])).status_code == 404
 
@@ -384,8 +384,7 @@ def test_moving_offers_times_that_overlap_the_appointments_own_time_but_not_that
     now, location, items_param, booking_day, one_counter
 ):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     token = appointment_token(appointment, "manage")
 
     # With one counter, 08:30 is taken by the appointment itself (08:00 to 08:50) for everybody else.
@@ -499,8 +498,7 @@ def test_every_link_page_refuses_a_forged_token_with_a_german_message(esslingen,
 
 def test_the_held_page_of_another_municipality_is_not_found(now, location, items_param, booking_day, musterhausen):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     session_cookie = client.cookies
     foreign = client_for(MUSTERHAUSEN_HOST)
     foreign.cookies = session_cookie
@@ -544,8 +542,7 @@ def test_the_move_calendar_counts_for_the_appointments_own_day_only_the_times_it
     now, location, items_param, booking_day, one_counter
 ):
     client = client_for(ESSLINGEN_HOST)
-    hold(client, location, items_param, at(booking_day, 8))
-    appointment = Appointment.objects.get()
+    appointment = _held_at_eight(client, location, items_param, booking_day)
     token = appointment_token(appointment, "manage")
 
     month = client.get(reverse("appointments:move", args=[token]), {"monat": f"{booking_day:%Y-%m}"}).context["weeks"]
