@@ -355,13 +355,16 @@ def _search_benchmark(python: str, env: dict[str, str], log_dir: Path) -> dict[s
 
 
 def _applications_benchmark(
-    python: str, env: dict[str, str], log_dir: Path, port: int, server_pid: int, options: Options
+    python: str, env: dict[str, str], log_dir: Path, port: int, server_pid: int, options: Options, javascript: bool
 ) -> dict[str, Any]:
-    """Run scripts/bench_applications.py against the running gunicorn; its last line of output is JSON."""
+    """Run scripts/bench_applications.py against the running gunicorn; its last line of output is JSON.
+
+    With ``javascript`` the simulated browsers post as htmx does (each step answered by the next page), else as a
+    browser without JavaScript (each post answered by a redirect and its GET; one receipt only, timed above)."""
     started = time.monotonic()
     print(
-        f"online application: {options.journey_warmup} s warm-up, {options.journey_duration} s of journeys, "
-        "profile, receipts …",
+        f"online application {'with' if javascript else 'without'} JavaScript: {options.journey_warmup} s warm-up, "
+        f"{options.journey_duration} s of journeys, profile, receipts …",
         end="",
         flush=True,
     )
@@ -370,6 +373,8 @@ def _applications_benchmark(
     argv += ["--processes", str(options.journey_processes), "--threads", str(options.journey_threads)]
     argv += ["--warmup", str(options.journey_warmup), "--duration", str(options.journey_duration)]
     argv += ["--upload", options.upload]
+    if not javascript:
+        argv += ["--without-javascript", "--receipts", "1"]
     applications = _sub_benchmark(python, argv, env, log_dir, APPLICATIONS_BENCH_TIMEOUT + options.journey_duration)
     rate = float(applications["journeys_per_second"])
     print(
@@ -752,6 +757,17 @@ def applications_totals_table(applications: dict[str, Any], ceiling_rps: float) 
         ("failed journeys", _failures(applications)),
         ("database check", _database_check(applications)),
     ]
+    plain = applications.get("without_javascript")
+    if plain:
+        rows.append(
+            (
+                "the same journeys without JavaScript (each post answered by a redirect and its GET)",
+                f"**{plain['journeys_per_second']:.1f}**/s, {plain['requests_per_journey']} requests per journey; one "
+                f"at a time {plain['profile']['web_cpu_ms']:.0f} ms gunicorn + {plain['profile']['db_cpu_ms']:.0f} ms "
+                f"PostgreSQL, {plain['profile']['queries']} SQL statements; failed {_failures(plain)}; "
+                f"{_database_check(plain)}",
+            )
+        )
     lines = ["| measure | value |", "| --- | --- |"]
     lines += [f"| {label} | {value} |" for label, value in rows]
     return "\n".join(lines)
@@ -862,18 +878,22 @@ def check_targets(
     ]
     if applications is not None:
         rate = float(applications["journeys_per_second"])
-        check = applications["verification"]
+        runs = [applications, *([applications["without_javascript"]] if "without_javascript" in applications else [])]
         targets += [
             (
-                f"application journeys ≥ {TARGET_JOURNEYS_PER_SECOND:.0f}/s (six pages, 200 KB upload, PostgreSQL)",
+                f"application journeys ≥ {TARGET_JOURNEYS_PER_SECOND:.0f}/s (six pages, 200 KB upload, PostgreSQL; "
+                "browsers with JavaScript)",
                 rate >= TARGET_JOURNEYS_PER_SECOND,
                 f"{rate:.1f}/s",
             ),
             (
-                "every journey completes, one submission each (no loss, no duplicates)",
-                applications["errors"] == 0 and bool(check["ok"]),
-                f"{applications['errors']} failed, {check['submissions_in_db']:,} submissions for "
-                f"{check['journeys_completed']:,} confirmations",
+                "every journey completes, one submission each (no loss, no duplicates), with and without JavaScript",
+                all(run["errors"] == 0 and bool(run["verification"]["ok"]) for run in runs),
+                "; ".join(
+                    f"{run['errors']} failed, {run['verification']['submissions_in_db']:,} submissions for "
+                    f"{run['verification']['journeys_completed']:,} confirmations"
+                    for run in runs
+                ),
             ),
         ]
     if cases is not None:
@@ -1014,11 +1034,14 @@ number, yes/no) and a required upload (PDF, JPEG or PNG, at most 10 MB). Load-ge
 own (`http.client`, one thread per simulated citizen, a fresh cookie jar per journey, the CSRF token from
 each form, `X-Forwarded-Proto: https` as from the TLS proxy of an installation; as they all come from
 127.0.0.1, `RATHAUS_APPLICATION_START_RATE` is {JOURNEY_START_RATE}, so the per-address limit is checked but does not
-refuse them) run complete journeys:
-`GET` the start page, `POST` "Antrag starten", per page `GET` it (as a browser does after the redirect) and
-`POST` its answers as `multipart/form-data` with `aktion=weiter`, on the last page with the file; `GET` the
-check page, `POST` the declaration, `GET` the confirmation: 17 requests. Every answer is checked (status,
-redirect target, content); a journey with an unexpected answer counts as failed. The file is a one-page
+refuse them) run complete journeys, first as browsers with JavaScript do: `GET` the start page, `POST`
+"Antrag starten" as htmx does (`HX-Request`), answered by page 1 with its address in `HX-Push-Url`; per page
+`POST` its answers with `aktion=weiter`, answered by the next page (after the last, by the check page);
+`POST` the declaration as a plain form, `GET` the confirmation: 10 requests. Then, for the same time, as
+browsers without JavaScript: every post answered by a redirect and its `GET`, 17 requests. Each page is posted
+as its form says: `multipart/form-data` on the page with the file, urlencoded elsewhere. Every answer is
+checked (status, redirect target or pushed address, content); a journey with an unexpected answer counts as
+failed. The file is a one-page
 PDF of about 200 KB, generated the same way every time (a 150 dpi greyscale scan of a site plan,
 Flate-compressed), because a scanned document is what such an application typically gets and a PDF is
 stored byte for byte after a structural check; `--upload jpeg` sends a 200 KB photo-like JPEG instead, which
@@ -1210,7 +1233,9 @@ def measure(
         applications = None
         if options.journeys:
             log_before = log.stat().st_size
-            applications = _applications_benchmark(python, env, work_dir, port, server.pid, options)
+            applications = _applications_benchmark(python, env, work_dir, port, server.pid, options, javascript=True)
+            plain = _applications_benchmark(python, env, work_dir, port, server.pid, options, javascript=False)
+            applications["without_javascript"] = plain
             with log.open("rb") as log_file:
                 log_file.seek(log_before)
                 applications["server_errors"] = server_errors(log_file.read().decode("utf-8", "replace"))

@@ -350,17 +350,24 @@ class Step:
     path: str  # with <slug>, <draft>, <submission> for the report
 
 
-def journey_steps(slug: str) -> list[Step]:
+def journey_steps(slug: str, javascript: bool) -> list[Step]:
+    """The requests of one journey. With JavaScript, htmx posts "Antrag starten" and each page's "Weiter" and gets
+    the next page (or the check page) as the answer; without, each post is answered by a redirect and its GET."""
     steps = [
         Step("start page", "GET", f"/leistungen/{slug}/antrag/"),
-        Step("start the application", "POST", f"/leistungen/{slug}/antrag/"),
+        Step("start the application" + (" → page 1" if javascript else ""), "POST", f"/leistungen/{slug}/antrag/"),
     ]
     for number, key in enumerate(PAGE_KEYS, start=1):
         upload = " (upload)" if key == UPLOAD_PAGE else ""
-        steps.append(Step(f"page {number} {key}", "GET", f"/antraege/<draft>/{key}/"))
-        steps.append(Step(f"page {number} {key}: answers{upload}", "POST", f"/antraege/<draft>/{key}/"))
+        if javascript:
+            after = f"page {number + 1}" if number < len(PAGE_KEYS) else "check answers"
+            steps.append(Step(f"page {number} {key}: answers{upload} → {after}", "POST", f"/antraege/<draft>/{key}/"))
+        else:
+            steps.append(Step(f"page {number} {key}", "GET", f"/antraege/<draft>/{key}/"))
+            steps.append(Step(f"page {number} {key}: answers{upload}", "POST", f"/antraege/<draft>/{key}/"))
+    if not javascript:
+        steps.append(Step("check answers", "GET", "/antraege/<draft>/pruefen/"))
     steps += [
-        Step("check answers", "GET", "/antraege/<draft>/pruefen/"),
         Step("submit", "POST", "/antraege/<draft>/pruefen/"),
         Step("confirmation", "GET", "/antraege/eingereicht/<submission>/"),
     ]
@@ -370,8 +377,9 @@ def journey_steps(slug: str) -> list[Step]:
 class Browser:
     """One citizen's browser: a cookie jar and one connection (reopened when gunicorn closes it)."""
 
-    def __init__(self, port: int, host: str, probe: "CpuProbe | None" = None) -> None:
+    def __init__(self, port: int, host: str, probe: "CpuProbe | None" = None, javascript: bool = True) -> None:
         self.port = port
+        self.javascript = javascript
         self.host = host
         self.origin = f"https://{host}"
         self.connection = http.client.HTTPConnection(BIND_HOST, port, timeout=REQUEST_TIMEOUT)
@@ -384,8 +392,9 @@ class Browser:
         self.cookies = {}
 
     def request(
-        self, step: int, method: str, path: str, body: bytes = b"", content_type: str = ""
+        self, step: int, method: str, path: str, body: bytes = b"", content_type: str = "", htmx: bool = False
     ) -> tuple[int, str, bytes]:
+        """Status, where to go next (``Location``, or for htmx the address it pushes), body."""
         headers = {
             "Host": self.host,
             "User-Agent": USER_AGENT,
@@ -400,6 +409,9 @@ class Browser:
             headers["Origin"] = self.origin
             headers["Referer"] = self.origin + path
             headers["Content-Type"] = content_type
+        if htmx:
+            headers["HX-Request"] = "true"
+            headers["HX-Current-URL"] = self.origin + path
         if self.probe is not None:
             self.probe.before()
         started = time.monotonic()
@@ -423,7 +435,8 @@ class Browser:
                 self.cookies.pop(name.strip(), None)
             else:
                 self.cookies[name.strip()] = value
-        return response.status, response.getheader("Location") or "", data
+        location = response.getheader("Location") or (response.getheader("HX-Push-Url") if htmx else "") or ""
+        return response.status, location, data
 
 
 def _form_body(fields: list[tuple[str, str]]) -> tuple[bytes, str]:
@@ -510,16 +523,24 @@ def _token(body: bytes, step: Step) -> str:
 
 
 def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str, bytes], today: date) -> str:
-    """One complete journey; returns the submission id. Raises JourneyError at the first unexpected answer."""
-    steps = journey_steps(slug)
+    """One complete journey; returns the submission id. Raises JourneyError at the first unexpected answer.
+
+    With ``browser.javascript`` it posts as htmx does (``hx-post`` on "Antrag starten" and on each page's
+    "Weiter"): each answer is the next page, with its address in ``HX-Push-Url``. The declaration is posted
+    as a plain form in both ways."""
+    javascript = browser.javascript
+    steps = journey_steps(slug, javascript)
     answers = page_answers(number, today)
     browser.reset()
     start_path = f"/leistungen/{slug}/antrag/"
     status, location, body = browser.request(0, "GET", start_path)
     _expect(status, 200, steps[0], location, body)
     token = _token(body, steps[0])
-    status, location, body = browser.request(1, "POST", start_path, *_form_body([("csrfmiddlewaretoken", token)]))
-    _expect(status, 302, steps[1], location, body)
+    moved = 200 if javascript else 302
+    status, location, body = browser.request(
+        1, "POST", start_path, *_form_body([("csrfmiddlewaretoken", token)]), htmx=javascript
+    )
+    _expect(status, moved, steps[1], location, body)
     path = location
     step = 2
     if path.rstrip("/") == start_path.rstrip("/"):
@@ -530,10 +551,12 @@ def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str
     for key in PAGE_KEYS:
         found = _DRAFT_PAGE.match(path)
         if found is None or found.group(2) != key:
-            raise JourneyError(f"{steps[step - 1].name}: redirected to {path!r}, expected page {key!r}")
-        status, location, body = browser.request(step, "GET", path)
-        _expect(status, 200, steps[step], location, body)
-        token = _token(body, steps[step])
+            raise JourneyError(f"{steps[step - 1].name}: went to {path!r}, expected page {key!r}")
+        if not javascript:
+            status, location, body = browser.request(step, "GET", path)
+            _expect(status, 200, steps[step], location, body)
+            step += 1
+        token = _token(body, steps[step - 1])
         fields = [("csrfmiddlewaretoken", token), *answers[key], ("aktion", "weiter")]
         # As a browser does: multipart where the page's form says so (pages that ask for a file), else urlencoded.
         multipart = _MULTIPART_FORM in body
@@ -544,26 +567,28 @@ def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str
             post = _multipart_body(fields, [(UPLOAD_FIELD, file_name, content_type, data)])
         else:
             post = _multipart_body(fields, []) if multipart else _form_body(fields)
-        status, location, body = browser.request(step + 1, "POST", path, *post)
-        _expect(status, 302, steps[step + 1], location, body)
+        status, location, body = browser.request(step, "POST", path, *post, htmx=javascript)
+        _expect(status, moved, steps[step], location, body)
         path = location
-        step += 2
+        step += 1
     draft_id = _DRAFT_PAGE.match(path)
     if draft_id is None or draft_id.group(2) != "pruefen":
-        raise JourneyError(f"{steps[step - 1].name}: redirected to {path!r}, expected the check page")
-    status, location, body = browser.request(step, "GET", path)
-    _expect(status, 200, steps[step], location, body)
+        raise JourneyError(f"{steps[step - 1].name}: went to {path!r}, expected the check page")
+    if not javascript:
+        status, location, body = browser.request(step, "GET", path)
+        _expect(status, 200, steps[step], location, body)
+        step += 1
     if b'name="declaration"' not in body:
         raise JourneyError("check answers: no declaration in the page")
-    token = _token(body, steps[step])
+    token = _token(body, steps[step - 1])
     post = _form_body([("csrfmiddlewaretoken", token), ("declaration", "on")])
-    status, location, body = browser.request(step + 1, "POST", path, *post)
-    _expect(status, 302, steps[step + 1], location, body)
+    status, location, body = browser.request(step, "POST", path, *post)
+    _expect(status, 302, steps[step], location, body)
     confirmation = _CONFIRMATION.match(location)
     if confirmation is None:
         raise JourneyError(f"submit: redirected to {location!r}, expected the confirmation")
-    status, location, body = browser.request(step + 2, "GET", confirmation.group(0))
-    _expect(status, 200, steps[step + 2], location, body)
+    status, location, body = browser.request(step + 1, "GET", confirmation.group(0))
+    _expect(status, 200, steps[step + 1], location, body)
     if _REFERENCE.search(body) is None:
         raise JourneyError("confirmation: no reference (Aktenzeichen) in the page")
     return confirmation.group(1)
@@ -591,8 +616,9 @@ def _user(
     stop_at: float,
     result: ClientResult,
     lock: threading.Lock,
+    javascript: bool,
 ) -> None:
-    browser = Browser(port, host)
+    browser = Browser(port, host, javascript=javascript)
     today = date.today()
     number = first_number
     while time.monotonic() < start_at:
@@ -627,6 +653,7 @@ def client_process(
     measure_from: float,
     stop_at: float,
     queue: Any,
+    javascript: bool,
 ) -> None:
     """One load-generator process: ``threads`` citizens one after another, results sent through ``queue``."""
     upload = upload_file(upload_kind)
@@ -657,6 +684,7 @@ def client_process(
                 stop_at,
                 result,
                 lock,
+                javascript,
             ),
             daemon=True,
         )
@@ -819,7 +847,7 @@ def verify(version_id: int, completed: list[str], failed: int) -> dict[str, Any]
     }
 
 
-def query_counts(slug: str, host: str, upload: tuple[str, str, bytes]) -> list[int]:
+def query_counts(slug: str, host: str, upload: tuple[str, str, bytes], javascript: bool) -> list[int]:
     """SQL statements per step of one journey, in this process through Django's test client."""
     from django.db import connection
     from django.test import Client
@@ -829,28 +857,34 @@ def query_counts(slug: str, host: str, upload: tuple[str, str, bytes]) -> list[i
     counts = []
     answers = page_answers(999_999, date.today())
 
-    def call(method: str, path: str, data: dict[str, Any] | None = None) -> Any:
+    def call(method: str, path: str, data: dict[str, Any] | None = None, htmx: bool = False) -> Any:
+        headers = {"HX-Request": "true"} if htmx else {}
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path) if method == "GET" else client.post(path, data or {})
+            response = client.get(path) if method == "GET" else client.post(path, data or {}, headers=headers)
         counts.append(len(queries))
         return response
 
+    def went_to(response: Any) -> str:
+        return str(response["HX-Push-Url"] if javascript else response["Location"])
+
     start = f"/leistungen/{slug}/antrag/"
     call("GET", start)
-    path = call("POST", start)["Location"]
+    path = went_to(call("POST", start, htmx=javascript))
     for key in PAGE_KEYS:
-        call("GET", path)
+        if not javascript:
+            call("GET", path)
         data: dict[str, Any] = dict(answers[key])
         data["aktion"] = "weiter"
         if key == UPLOAD_PAGE:
             file = io.BytesIO(upload[2])
             file.name = upload[0]
             data[UPLOAD_FIELD] = file
-        response = call("POST", path, data)
-        if response.status_code != 302:
+        response = call("POST", path, data, htmx=javascript)
+        if response.status_code != (200 if javascript else 302):
             raise SystemExit(f"bench_applications: in-process journey stopped at {key}: {response.status_code}")
-        path = response["Location"]
-    call("GET", path)
+        path = went_to(response)
+    if not javascript:
+        call("GET", path)
     confirmation = call("POST", path, {"declaration": "on"})["Location"]
     call("GET", confirmation)
     return counts
@@ -942,6 +976,7 @@ def load(args: argparse.Namespace, slug: str, server_pid: int) -> tuple[dict[str
                 measure_from,
                 measure_until,
                 queue,
+                args.javascript,
             ),
             daemon=True,
         )
@@ -973,7 +1008,7 @@ def load(args: argparse.Namespace, slug: str, server_pid: int) -> tuple[dict[str
     journeys = [item for result in results for item in result.journeys]
     errors = [item for result in results for item in result.errors]
     in_window = [(step, end - start) for step, start, end in requests if measure_from <= end < measure_until]
-    steps = journey_steps(slug)
+    steps = journey_steps(slug, args.javascript)
     by_step: dict[int, list[float]] = {index: [] for index in range(len(steps))}
     for step, seconds in in_window:
         by_step[step].append(seconds * 1000)
@@ -1033,7 +1068,7 @@ def load(args: argparse.Namespace, slug: str, server_pid: int) -> tuple[dict[str
 def profile(args: argparse.Namespace, slug: str, server_pid: int) -> dict[str, Any]:
     """Journeys one at a time: latency and server CPU per step."""
     probe = CpuProbe(server_pid, backend_pids)
-    browser = Browser(args.port, args.host, probe=probe)
+    browser = Browser(args.port, args.host, probe=probe, javascript=args.javascript)
     upload = upload_file(args.upload)
     today = date.today()
     try:
@@ -1050,8 +1085,8 @@ def profile(args: argparse.Namespace, slug: str, server_pid: int) -> dict[str, A
     latencies: dict[int, list[float]] = {}
     for step_index, started, ended in browser.timings:
         latencies.setdefault(step_index, []).append((ended - started) * 1000)
-    counts = query_counts(slug, args.host, upload)
-    steps = journey_steps(slug)
+    counts = query_counts(slug, args.host, upload, args.javascript)
+    steps = journey_steps(slug, args.javascript)
     rows: list[dict[str, Any]] = []
     for index, step in enumerate(steps):
         samples = probe.samples.get(index, [])
@@ -1113,6 +1148,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     _log(f"receipts: {receipt_timing}")
     return {
         "form": form,
+        "javascript": args.javascript,
         "pages": len(PAGE_KEYS),
         "upload": {
             "kind": args.upload,
@@ -1141,6 +1177,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--profile-journeys", type=int, default=20, help="journeys profiled one at a time (default 20)")
     parser.add_argument("--receipts", type=int, default=30, help="submissions processed for the receipt timing")
+    parser.add_argument(
+        "--without-javascript",
+        dest="javascript",
+        action="store_false",
+        help="post every step as a plain form, answered by a redirect and its GET (default: as htmx does)",
+    )
     parser.add_argument("--any-database", action="store_true", help="also run on a database not named rathaus_bench_…")
     args = parser.parse_args(argv)
     if min(args.processes, args.threads, args.duration, args.profile_journeys, args.receipts) < 1 or args.warmup < 0:

@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 
 from rathaus.appointments.selectors import books_after_application
 from rathaus.municipalities.http import AuthenticatedRequest, MunicipalityRequest
+from rathaus.portal.htmx import from_htmx, htmx_navigation, pushed
 
 from . import access, selectors, services
 from .engine import (
@@ -106,6 +107,7 @@ TOO_MANY = gettext_lazy("Von Ihrem Anschluss kamen gerade sehr viele Anfragen. B
 
 @require_http_methods(["GET", "POST"])
 @ratelimit(key="ip", rate=lambda group, request: settings.RATHAUS_APPLICATION_START_RATE, method="POST", block=False)
+@htmx_navigation
 def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
     version = selectors.published_version_for_service_slug(municipality=request.municipality, slug=slug)
     if version is None:
@@ -120,7 +122,7 @@ def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
         draft = services.draft_start(version=version, user=user)  # type: ignore[arg-type]
-        response = redirect(_page_url(draft, journey(version.definition, draft.answers)[0]["key"]))
+        response = _go_on(request, draft, journey(version.definition, draft.answers)[0]["key"])
         return access.remember(request, response, access.DRAFTS, draft.pk) if user is None else response
     definition = version.definition
     language = _language()
@@ -130,6 +132,7 @@ def application_start(request: MunicipalityRequest, slug: str) -> HttpResponse:
         {
             "service": service,
             "version": version,
+            "page_address": reverse("applications:start", args=[slug]),
             "form_title": localised_html(definition["title"], language),
             "intro": localised_html(definition.get("intro"), language),
             "page_count": len(definition["pages"]),
@@ -169,10 +172,53 @@ def _store_page(draft: Draft, page_form: PageForm) -> Draft:
 
 
 @require_http_methods(["GET", "POST"])
+@htmx_navigation
 def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
     if draft.submission_pk is not None:
         return redirect("applications:confirmation", draft.submission_pk)
+    from_check = request.GET.get("zurueck") == CHECK_PAGE
+    located = _locate(draft, page_key)
+    if isinstance(located, HttpResponse):
+        return located
+    path, position = located
+    page = path[position]
+    if request.method != "POST" or page.get("kind") == "exit":
+        return _page_shown(request, draft, path, position, from_check=from_check)
+    definition = draft.version.definition
+    asks_for_files = page_has_files(page)
+    form_arguments = {
+        "definition": definition,
+        "page": page,
+        "language": _language(),
+        "uploads": list(selectors.draft_uploads(draft=draft)) if asks_for_files else [],
+    }
+    action = request.POST.get("aktion", "weiter")
+    page_form = PageForm(
+        answers=draft.answers,
+        group_sizes=_group_sizes(request, page),
+        data=request.POST,
+        files=request.FILES,
+        **form_arguments,
+    )
+    valid = page_form.is_valid()
+    if action.startswith(("hinzufuegen:", "entfernen:", "datei-entfernen:")) or action == "speichern":
+        return _page_action(request, draft, page_form, action)
+    draft = _store_page(draft, page_form)
+    if valid:
+        return _go_on(request, draft, _after_page(draft, page["key"], from_check))
+    page_form = PageForm(
+        answers=draft.answers,
+        group_sizes=_group_sizes(request, page),
+        data=request.POST,
+        **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft)) if asks_for_files else []},
+    )
+    page_form.is_valid()
+    return _page_shown(request, draft, path, position, from_check=from_check, page_form=page_form)
+
+
+def _locate(draft: Draft, page_key: str) -> tuple[list[dict[str, Any]], int] | HttpResponse:
+    """The draft's journey and the page's place in it; the first unanswered page instead, if it comes before."""
     definition = draft.version.definition
     path = journey(definition, draft.answers)
     position = page_position(path, page_key)
@@ -181,40 +227,33 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
     open_page = first_open_page(definition, draft.answers, draft.visited_pages)
     if open_page is not None and position > page_position(path, open_page["key"]):  # type: ignore[operator]
         return redirect(_page_url(draft, open_page["key"]))
+    return path, position
+
+
+def _page_shown(
+    request: MunicipalityRequest,
+    draft: Draft,
+    path: list[dict[str, Any]],
+    position: int,
+    *,
+    from_check: bool,
+    page_form: PageForm | None = None,
+) -> HttpResponse:
+    """One page of the form: as stored, or with the answers just posted and their errors (``page_form``)."""
+    definition = draft.version.definition
     page = path[position]
     asks_for_files = page_has_files(page)
-    uploads = list(selectors.draft_uploads(draft=draft)) if asks_for_files else []
-    form_arguments = {"definition": definition, "page": page, "language": _language(), "uploads": uploads}
-    from_check = request.GET.get("zurueck") == CHECK_PAGE
-    if request.method == "POST" and page.get("kind") != "exit":
-        action = request.POST.get("aktion", "weiter")
+    if page_form is None:
+        uploads = list(selectors.draft_uploads(draft=draft)) if asks_for_files else []
         page_form = PageForm(
-            answers=draft.answers,
-            group_sizes=_group_sizes(request, page),
-            data=request.POST,
-            files=request.FILES,
-            **form_arguments,
+            answers=draft.answers, definition=definition, page=page, language=_language(), uploads=uploads
         )
-        valid = page_form.is_valid()
-        if action.startswith(("hinzufuegen:", "entfernen:", "datei-entfernen:")) or action == "speichern":
-            return _page_action(request, draft, page_form, action)
-        draft = _store_page(draft, page_form)
-        if valid:
-            return redirect(_after_page(draft, page["key"], from_check))
-        page_form = PageForm(
-            answers=draft.answers,
-            group_sizes=_group_sizes(request, page),
-            data=request.POST,
-            **{**form_arguments, "uploads": list(selectors.draft_uploads(draft=draft)) if asks_for_files else []},
-        )
-        page_form.is_valid()
-    else:
-        page_form = PageForm(answers=draft.answers, **form_arguments)
     back_url = (
         _page_url(draft, path[position - 1]["key"])
         if position
         else reverse("applications:start", args=[draft.version.form.service.slug])
     )
+    page_url = _page_url(draft, page["key"]) + (f"?zurueck={CHECK_PAGE}" if from_check else "")
     return render(
         request,
         "applications/page.html",
@@ -224,6 +263,9 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             "page_title": localised_html(page["title"], _language()),
             "page_intro": localised_html(page.get("intro"), _language()),
             "form": page_form,
+            # The page's own address: the form posts there, also when it was shown in answer to the previous
+            # page's post (htmx), and the language switch comes back to it.
+            "page_address": page_url,
             # Only a page that asks for a file posts multipart; the others post the lighter urlencoded form.
             "asks_for_files": asks_for_files,
             "step": position + 1,
@@ -234,6 +276,22 @@ def application_page(request: MunicipalityRequest, draft_id: UUID, page_key: str
             "fees": fee_lines(definition, draft.answers),
         },
     )
+
+
+def _go_on(request: MunicipalityRequest, draft: Draft, step_key: str) -> HttpResponse:
+    """To the next step (a page's key or CHECK_PAGE): a redirect, or for htmx that step shown at once."""
+    url = reverse("applications:check", args=[draft.pk]) if step_key == CHECK_PAGE else _page_url(draft, step_key)
+    if not from_htmx(request):
+        return redirect(url)
+    submission_pk = getattr(draft, "submission_pk", None)
+    if submission_pk is not None:  # submitted in another tab meanwhile
+        return redirect("applications:confirmation", submission_pk)
+    if step_key == CHECK_PAGE:
+        return pushed(_check_shown(request, draft), url)
+    located = _locate(draft, step_key)
+    if isinstance(located, HttpResponse):
+        return located
+    return pushed(_page_shown(request, draft, *located, from_check=False), url)
 
 
 def _page_action(request: MunicipalityRequest, draft: Draft, page_form: PageForm, action: str) -> HttpResponse:
@@ -271,17 +329,18 @@ def _page_action(request: MunicipalityRequest, draft: Draft, page_form: PageForm
 
 
 def _after_page(draft: Draft, page_key: str, from_check: bool) -> str:
+    """The step after a page: the next page's key, or CHECK_PAGE."""
     definition = draft.version.definition
     path = journey(definition, draft.answers)
     open_page = first_open_page(definition, draft.answers, draft.visited_pages)
     if from_check and open_page is None:
-        return reverse("applications:check", args=[draft.pk])
+        return CHECK_PAGE
     position = page_position(path, page_key)
     if position is not None and position + 1 < len(path):
-        return _page_url(draft, path[position + 1]["key"])
+        return str(path[position + 1]["key"])
     if open_page is not None:
-        return _page_url(draft, open_page["key"])
-    return reverse("applications:check", args=[draft.pk])
+        return str(open_page["key"])
+    return CHECK_PAGE
 
 
 # Check and submit -----------------------------------------------------------------------------
@@ -292,26 +351,45 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
     draft = _draft_or_404(request, draft_id)
     if draft.submission_pk is not None:
         return redirect("applications:confirmation", draft.submission_pk)
-    definition = draft.version.definition
-    open_page = first_open_page(definition, draft.answers, draft.visited_pages)
+    declaration_form = DeclarationForm(request.POST or None)
+    if request.method != "POST" or not declaration_form.is_valid():
+        return _check_shown(request, draft, declaration_form)
+    path = journey(draft.version.definition, draft.answers)
+    unfinished = _unfinished(draft, path)
+    if unfinished is not None:
+        return unfinished
+    try:
+        submission = services.application_submit(
+            draft=draft, language=_language(), portal_url=request.build_absolute_uri("/"), channel=draft.channel
+        )
+    except services.SubmissionRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_page_url(draft, path[-1]["key"]))
+    response = redirect("applications:confirmation", submission.pk)
+    if submission.user_id is not None:
+        return response  # the account owns it
+    return access.remember(request, response, access.SUBMISSIONS, submission.pk)
+
+
+def _unfinished(draft: Draft, path: list[dict[str, Any]]) -> HttpResponse | None:
+    """To the first unanswered page, or to the exit page the answers lead to; None when the draft can be sent."""
+    open_page = first_open_page(draft.version.definition, draft.answers, draft.visited_pages)
     if open_page is not None:
         return redirect(_page_url(draft, open_page["key"]))
-    path = journey(definition, draft.answers)
     if ends_in_exit(path):
         return redirect(_page_url(draft, path[-1]["key"]))
-    declaration_form = DeclarationForm(request.POST or None)
-    if request.method == "POST" and declaration_form.is_valid():
-        try:
-            submission = services.application_submit(
-                draft=draft, language=_language(), portal_url=request.build_absolute_uri("/"), channel=draft.channel
-            )
-        except services.SubmissionRefused as refusal:
-            messages.error(request, str(refusal))
-            return redirect(_page_url(draft, path[-1]["key"]))
-        response = redirect("applications:confirmation", submission.pk)
-        if submission.user_id is not None:
-            return response  # the account owns it
-        return access.remember(request, response, access.SUBMISSIONS, submission.pk)
+    return None
+
+
+def _check_shown(
+    request: MunicipalityRequest, draft: Draft, declaration_form: DeclarationForm | None = None
+) -> HttpResponse:
+    """All answers with their change links, the fees, and the declaration to send the application."""
+    definition = draft.version.definition
+    path = journey(definition, draft.answers)
+    unfinished = _unfinished(draft, path)
+    if unfinished is not None:
+        return unfinished
     language = _language()
     uploads = selectors.draft_uploads(draft=draft)
     rows = answer_rows(definition, draft.answers, language, selectors.upload_names(uploads=uploads))
@@ -331,7 +409,8 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
         {
             **_form_context(draft),
             "pages": [page for page in pages if page["rows"]],
-            "form": declaration_form,
+            "form": declaration_form or DeclarationForm(),
+            "page_address": reverse("applications:check", args=[draft.pk]),
             "declaration": localised_html(definition.get("declaration"), language)
             or _("Ich versichere, dass meine Angaben richtig und vollständig sind."),
             "fees": lines,

@@ -6,6 +6,7 @@ and once without; axe-core checks every page on the way."""
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -51,8 +52,23 @@ def declaration_scan(tmp_path):
     return path
 
 
-def _continue(page: Page) -> None:
-    main_button(page, "Weiter").click()
+def _settled(page: Page, action: Callable[[], None]) -> None:
+    """Run ``action`` (a click that htmx turns into a post) and wait until htmx has swapped in the answer."""
+    page.evaluate(
+        "() => { window.rathausSettled = new Promise("
+        "(resolve) => document.addEventListener('htmx:afterSettle', () => resolve(true), {once: true})) }"
+    )
+    action()
+    page.evaluate("() => window.rathausSettled")
+
+
+def _continue(page: Page, *, javascript: bool = True) -> None:
+    """ "Weiter": with JavaScript htmx posts it and the answer (the next page) replaces the page; without, the
+    browser posts the form and follows the redirect."""
+    if javascript:
+        _settled(page, main_button(page, "Weiter").click)
+    else:
+        main_button(page, "Weiter").click()
 
 
 def _applicant_page(page: Page, *, postal_code: str) -> None:
@@ -65,26 +81,32 @@ def _applicant_page(page: Page, *, postal_code: str) -> None:
     page.get_by_label("Ort", exact=True).fill("Esslingen am Neckar")
 
 
-def _journey(page: Page, base_url: str, scan_path, *, with_axe: bool = True) -> None:
+def _journey(page: Page, base_url: str, scan_path, *, javascript: bool = True) -> None:
     def _check_page(page: Page) -> None:
         # axe-core is JavaScript and cannot run with scripting off; the server sends both journeys
         # the same pages, so the journey with JavaScript checks them.
-        if with_axe:
+        if javascript:
             assert_accessible(page)
+
+    def _weiter(page: Page) -> None:
+        _continue(page, javascript=javascript)
 
     page.goto(base_url + "/leistungen/bewohnerparkausweis/")
     page.locator("main").get_by_role("link", name="Online beantragen").click()
     _check_page(page)
-    main_button(page, "Antrag starten").click()
+    if javascript:
+        _settled(page, main_button(page, "Antrag starten").click)
+    else:
+        main_button(page, "Antrag starten").click()
 
     expect(page.locator("#fortschritt")).to_contain_text("Schritt 1 von")
     _check_page(page)
     page.get_by_label("Ja").check()
-    _continue(page)
+    _weiter(page)
 
     # A wrong postcode: the error summary names it, links to the field, the title says "Fehler:".
     _applicant_page(page, postal_code="7372")
-    _continue(page)
+    _weiter(page)
     expect(page).to_have_title(re.compile(r"^Fehler: "))
     _check_page(page)
     summary_link = page.locator(".rathaus-error-summary a", has_text="Postleitzahl")
@@ -93,14 +115,14 @@ def _journey(page: Page, base_url: str, scan_path, *, with_axe: bool = True) -> 
     expect(page).to_have_url(re.compile(r"#id_anschrift__postal_code$"))
     expect(page.get_by_label("Nachname")).to_have_value("Mustermann")
     page.get_by_label("Postleitzahl").fill("73728")
-    _continue(page)
+    _weiter(page)
 
     # The branch: the car belongs to the employer, so the declaration must be uploaded.
     _check_page(page)
     page.get_by_label("Kennzeichen").fill("ES-AB 123")
     page.get_by_label("Pkw", exact=False).first.check()
     page.locator("fieldset", has_text="auf Sie zugelassen").get_by_label("Nein").check()
-    _continue(page)
+    _weiter(page)
     _check_page(page)
     page.get_by_label("Firmenwagen", exact=False).check()
     page.locator("input[type=file]").set_input_files(str(scan_path))
@@ -116,13 +138,13 @@ def _journey(page: Page, base_url: str, scan_path, *, with_axe: bool = True) -> 
     page.context.clear_cookies()
     page.goto(link)
     expect(page.locator("main")).to_contain_text("ueberlassungserklaerung.jpg")
-    _continue(page)
+    _weiter(page)
 
     _check_page(page)
     page.get_by_label(re.compile("Zone A")).check()
     page.get_by_label("Ab wann soll der Ausweis gelten?").fill((timezone.localdate() + timedelta(days=5)).isoformat())
     page.get_by_label(re.compile("^2 Jahre")).check()
-    _continue(page)
+    _weiter(page)
 
     expect(page.locator("h1")).to_have_text("Prüfen Sie Ihre Angaben")
     _check_page(page)
@@ -163,7 +185,7 @@ def test_a_citizen_applies_for_a_parking_permit_with_an_upload_and_a_break(
 def test_the_same_application_works_without_javascript(
     javascript_disabled_page: Page, base_url: str, parking_live, declaration_scan
 ):
-    _journey(javascript_disabled_page, base_url, declaration_scan, with_axe=False)
+    _journey(javascript_disabled_page, base_url, declaration_scan, javascript=False)
 
     submission = Submission.objects.get()
     expect(javascript_disabled_page.locator("#aktenzeichen")).to_have_text(submission.reference)
@@ -181,3 +203,45 @@ def _assert_confirmation_mail(submission: Submission) -> None:
     ]
     assert len(confirmation) == 1
     assert any(name.endswith(".pdf") for name, _content, _type in confirmation[0].attachments)
+
+
+def _focused(page: Page, selector: str) -> bool:
+    return bool(page.evaluate("(selector) => document.activeElement.matches(selector)", selector))
+
+
+def test_with_javascript_each_step_brings_the_next_page_moves_the_focus_and_keeps_no_copy(
+    page: Page, base_url: str, parking_live
+):
+    page.goto(base_url + "/leistungen/bewohnerparkausweis/antrag/")
+    page.evaluate("() => { window.rathausSamePage = true }")
+
+    _settled(page, main_button(page, "Antrag starten").click)
+    expect(page).to_have_url(re.compile(r"/antraege/[0-9a-f-]{36}/wohnsitz/$"))
+    assert _focused(page, "main h1")
+    page.get_by_label("Ja").check()
+    _continue(page)
+
+    # The next page came as the answer to the post: its address, title and heading, and the focus on it.
+    expect(page).to_have_url(re.compile(r"/antraege/[0-9a-f-]{36}/antragsteller/$"))
+    expect(page).to_have_title(re.compile(r"^Angaben zu"))
+    assert _focused(page, "main h1")
+    assert page.evaluate("() => window.rathausSamePage") is True
+    assert_accessible(page)
+
+    # An error: the same address, "Fehler:" in the title, the focus on the error summary.
+    _applicant_page(page, postal_code="7372")
+    _continue(page)
+    expect(page).to_have_title(re.compile(r"^Fehler: "))
+    expect(page).to_have_url(re.compile(r"/antragsteller/$"))
+    assert _focused(page, "#fehler")
+    expect(page.get_by_label("Nachname")).to_have_value("Mustermann")
+
+    # "Back" loads the previous page whole, with the answer stored.
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/wohnsitz/$"))
+    page.wait_for_function("() => window.rathausSamePage === undefined")
+    expect(page.get_by_label("Ja")).to_be_checked()
+
+    # No copy of a page with answers in the browser's storage.
+    stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
+    assert "Mustermann" not in stored and "Erika" not in stored

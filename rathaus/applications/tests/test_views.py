@@ -562,3 +562,140 @@ def test_each_answer_on_the_check_page_links_to_its_own_page_and_field(parking_s
     applicant = reverse("applications:page", args=[draft.pk, "antragsteller"])
     assert f'href="{vehicle}?zurueck=pruefen#kennzeichen"' in page
     assert f'href="{applicant}?zurueck=pruefen#vorname"' in page
+
+
+# With JavaScript: htmx posts "Weiter" and gets the next page as the answer ------------------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _page_key(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def test_with_htmx_starting_answers_with_the_first_page_and_its_address(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+
+    response = client.post(reverse("applications:start", args=[parking_service.slug]), **HTMX)
+
+    draft = Draft.objects.get()
+    first = reverse("applications:page", args=[draft.pk, "wohnsitz"])
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == first
+    assert "Schritt 1 von" in response.content.decode()
+    assert f'hx-post="{first}"' in response.content.decode()
+    # The page came in the answer; the draft still belongs to this browser alone.
+    assert client.get(first).status_code == 200
+    assert client_for(ESSLINGEN_HOST).get(first).status_code == 404
+
+
+def test_with_htmx_a_page_answers_with_the_next_page_after_saving(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+
+    response = _answer(client, url, {"hauptwohnsitz_esslingen": "ja"}, **HTMX)
+
+    draft = Draft.objects.get()
+    next_url = reverse("applications:page", args=[draft.pk, "antragsteller"])
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == next_url
+    assert "HX-Request" in response["Vary"]
+    page = response.content.decode()
+    assert "Schritt 2 von" in page
+    assert f'action="{next_url}"' in page
+    # The language switch and "Barriere melden" name the page shown, not the page posted.
+    assert f"?weiter={next_url}" in page and f"?seite={next_url}" in page
+    assert draft.answers["hauptwohnsitz_esslingen"] is True
+    assert draft.visited_pages == [_page_key(url)]
+
+
+def test_with_htmx_the_last_page_answers_with_the_check_page(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+    url = _answer(client, url, {"hauptwohnsitz_esslingen": "ja"})["Location"]
+    url = _answer(client, url, APPLICANT)["Location"]
+    url = _answer(client, url, {"kennzeichen": "ES-AB 123", "fahrzeug_art": "pkw", "fahrzeug_auf_antragsteller": "ja"})[
+        "Location"
+    ]
+    start = (timezone.localdate() + timedelta(days=3)).isoformat()
+
+    response = _answer(client, url, {"zone": "a", "beginn": start, "laufzeit": "2"}, **HTMX)
+
+    check_url = reverse("applications:check", args=[Draft.objects.get().pk])
+    assert response["HX-Push-Url"] == check_url
+    assert 'name="declaration"' in response.content.decode()
+    assert client.post(check_url, {"declaration": "on"}).status_code == 302
+    assert Submission.objects.count() == 1
+
+
+def test_with_htmx_an_answer_from_the_check_page_goes_back_to_the_check_page(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=True)
+    draft = Draft.objects.get()
+    change = reverse("applications:page", args=[draft.pk, "antragsteller"]) + "?zurueck=pruefen"
+
+    response = _answer(client, change, {**APPLICANT, "nachname": "Musterfrau"}, **HTMX)
+
+    assert response["HX-Push-Url"] == check_url
+    assert "Musterfrau" in response.content.decode()
+
+
+def test_with_htmx_a_page_with_errors_is_shown_again_without_a_new_address(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+    url = _answer(client, url, {"hauptwohnsitz_esslingen": "ja"})["Location"]
+
+    response = _answer(client, url, {**APPLICANT, "anschrift__postal_code": "7372"}, **HTMX)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "HX-Push-Url" not in response
+    assert 'id="fehler"' in page and "Mustermann" in page
+    assert "<title>Fehler: " in page
+
+
+def test_with_htmx_saving_for_later_loads_the_save_page_whole(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+
+    response = client.post(url, {"hauptwohnsitz_esslingen": "ja", "aktion": "speichern"}, **HTMX)
+
+    draft = Draft.objects.get()
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("applications:save", args=[draft.pk])
+    assert "Location" not in response
+    assert response.content == b""
+    assert draft.answers["hauptwohnsitz_esslingen"] is True
+
+
+def test_with_htmx_a_page_of_a_draft_submitted_meanwhile_leads_to_the_confirmation(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=True)
+    client.post(check_url, {"declaration": "on"})
+    submission = Submission.objects.get()
+    page = reverse("applications:page", args=[submission.draft_id, "wohnsitz"])
+
+    response = _answer(client, page, {"hauptwohnsitz_esslingen": "nein"}, **HTMX)
+
+    assert response["HX-Redirect"] == reverse("applications:confirmation", args=[submission.pk])
+    assert Submission.objects.get().answers["hauptwohnsitz_esslingen"] is True
+
+
+def test_with_htmx_a_stranger_cannot_post_into_someone_elses_draft(parking_service):
+    url = _start(client_for(ESSLINGEN_HOST), parking_service)
+
+    response = _answer(client_for(ESSLINGEN_HOST), url, {"hauptwohnsitz_esslingen": "nein"}, **HTMX)
+
+    assert response.status_code == 404
+    assert Draft.objects.get().answers == {}
+
+
+def test_without_htmx_the_answers_vary_on_the_header_too(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    url = _start(client, parking_service)
+
+    response = _answer(client, url, {"hauptwohnsitz_esslingen": "ja"})
+
+    assert response.status_code == 302
+    assert "HX-Request" in response["Vary"]
+    assert "HX-Push-Url" not in response and "HX-Redirect" not in response
