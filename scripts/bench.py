@@ -1037,8 +1037,8 @@ each form, `X-Forwarded-Proto: https` as from the TLS proxy of an installation; 
 refuse them) run complete journeys, first as browsers with JavaScript do: `GET` the start page, `POST`
 "Antrag starten" as htmx does (`HX-Request`), answered by page 1 with its address in `HX-Push-Url`; per page
 `POST` its answers with `aktion=weiter`, answered by the next page (after the last, by the check page);
-`POST` the declaration as a plain form, `GET` the confirmation: 10 requests. Then, for the same time, as
-browsers without JavaScript: every post answered by a redirect and its `GET`, 17 requests. Each page is posted
+`POST` the declaration, answered by the confirmation: 9 requests. Then, for the same time, as browsers
+without JavaScript: every post answered by a redirect and its `GET`, 17 requests. Each page is posted
 as its form says: `multipart/form-data` on the page with the file, urlencoded elsewhere. Every answer is
 checked (status, redirect target or pushed address, content); a journey with an unexpected answer counts as
 failed. The file is a one-page

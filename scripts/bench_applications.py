@@ -365,13 +365,14 @@ def journey_steps(slug: str, javascript: bool) -> list[Step]:
         else:
             steps.append(Step(f"page {number} {key}", "GET", f"/antraege/<draft>/{key}/"))
             steps.append(Step(f"page {number} {key}: answers{upload}", "POST", f"/antraege/<draft>/{key}/"))
-    if not javascript:
-        steps.append(Step("check answers", "GET", "/antraege/<draft>/pruefen/"))
-    steps += [
+    if javascript:
+        return [*steps, Step("submit → confirmation", "POST", "/antraege/<draft>/pruefen/")]
+    return [
+        *steps,
+        Step("check answers", "GET", "/antraege/<draft>/pruefen/"),
         Step("submit", "POST", "/antraege/<draft>/pruefen/"),
         Step("confirmation", "GET", "/antraege/eingereicht/<submission>/"),
     ]
-    return steps
 
 
 class Browser:
@@ -525,9 +526,8 @@ def _token(body: bytes, step: Step) -> str:
 def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str, bytes], today: date) -> str:
     """One complete journey; returns the submission id. Raises JourneyError at the first unexpected answer.
 
-    With ``browser.javascript`` it posts as htmx does (``hx-post`` on "Antrag starten" and on each page's
-    "Weiter"): each answer is the next page, with its address in ``HX-Push-Url``. The declaration is posted
-    as a plain form in both ways."""
+    With ``browser.javascript`` it posts as htmx does (``hx-post`` on "Antrag starten", on each page's "Weiter"
+    and on "Antrag verbindlich absenden"): each answer is the next page, with its address in ``HX-Push-Url``."""
     javascript = browser.javascript
     steps = journey_steps(slug, javascript)
     answers = page_answers(number, today)
@@ -582,13 +582,14 @@ def run_journey(browser: Browser, slug: str, number: int, upload: tuple[str, str
         raise JourneyError("check answers: no declaration in the page")
     token = _token(body, steps[step - 1])
     post = _form_body([("csrfmiddlewaretoken", token), ("declaration", "on")])
-    status, location, body = browser.request(step, "POST", path, *post)
-    _expect(status, 302, steps[step], location, body)
+    status, location, body = browser.request(step, "POST", path, *post, htmx=javascript)
+    _expect(status, moved, steps[step], location, body)
     confirmation = _CONFIRMATION.match(location)
     if confirmation is None:
-        raise JourneyError(f"submit: redirected to {location!r}, expected the confirmation")
-    status, location, body = browser.request(step + 1, "GET", confirmation.group(0))
-    _expect(status, 200, steps[step + 1], location, body)
+        raise JourneyError(f"submit: went to {location!r}, expected the confirmation")
+    if not javascript:
+        status, location, body = browser.request(step + 1, "GET", confirmation.group(0))
+        _expect(status, 200, steps[step + 1], location, body)
     if _REFERENCE.search(body) is None:
         raise JourneyError("confirmation: no reference (Aktenzeichen) in the page")
     return confirmation.group(1)
@@ -885,8 +886,9 @@ def query_counts(slug: str, host: str, upload: tuple[str, str, bytes], javascrip
         path = went_to(response)
     if not javascript:
         call("GET", path)
-    confirmation = call("POST", path, {"declaration": "on"})["Location"]
-    call("GET", confirmation)
+    confirmation = went_to(call("POST", path, {"declaration": "on"}, htmx=javascript))
+    if not javascript:
+        call("GET", confirmation)
     return counts
 
 

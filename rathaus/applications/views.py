@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -347,11 +348,12 @@ def _after_page(draft: Draft, page_key: str, from_check: bool) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@htmx_navigation
 def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpResponse:
     draft = _draft_or_404(request, draft_id)
     if draft.submission_pk is not None:
         return redirect("applications:confirmation", draft.submission_pk)
-    declaration_form = DeclarationForm(request.POST or None)
+    declaration_form = DeclarationForm(request.POST if request.method == "POST" else None)
     if request.method != "POST" or not declaration_form.is_valid():
         return _check_shown(request, draft, declaration_form)
     path = journey(draft.version.definition, draft.answers)
@@ -365,7 +367,15 @@ def application_check(request: MunicipalityRequest, draft_id: UUID) -> HttpRespo
     except services.SubmissionRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(_page_url(draft, path[-1]["key"]))
-    response = redirect("applications:confirmation", submission.pk)
+    url = reverse("applications:confirmation", args=[submission.pk])
+    if from_htmx(request):
+        # The confirmation as the answer; reloading it later asks for its own address, never this post again.
+        # The submission was made from this draft: its version (with form, service and office) is the draft's.
+        submission.version = draft.version
+        response = pushed(_confirmation_shown(request, submission), url)
+        add_never_cache_headers(response)
+    else:
+        response = redirect(url)
     if submission.user_id is not None:
         return response  # the account owns it
     return access.remember(request, response, access.SUBMISSIONS, submission.pk)
@@ -425,7 +435,11 @@ def _check_shown(
 @require_GET
 @never_cache  # personal data: no shared cache may keep it, and the browser not after logout
 def submission_confirmation(request: MunicipalityRequest, submission_id: UUID) -> HttpResponse:
-    submission = _submission_or_404(request, submission_id)
+    return _confirmation_shown(request, _submission_or_404(request, submission_id))
+
+
+def _confirmation_shown(request: MunicipalityRequest, submission: Submission) -> HttpResponse:
+    """The reference, what happens next and by when, the receipt, and an appointment where one is needed."""
     definition = submission.version.definition
     language = _language()
     service = submission.version.form.service

@@ -151,7 +151,10 @@ def _journey(page: Page, base_url: str, scan_path, *, javascript: bool = True) -
     expect(page.locator("main")).to_contain_text("ES-AB 123")
     expect(page.locator("main")).to_contain_text("300,00")
     page.get_by_label("Ich bestätige die Erklärung.").check()
-    main_button(page, "Antrag verbindlich absenden").click()
+    if javascript:
+        _settled(page, main_button(page, "Antrag verbindlich absenden").click)
+    else:
+        main_button(page, "Antrag verbindlich absenden").click()
 
     expect(page.locator("main h1")).to_contain_text("Ihr Antrag ist eingegangen")
     _check_page(page)

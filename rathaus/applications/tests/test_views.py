@@ -699,3 +699,34 @@ def test_without_htmx_the_answers_vary_on_the_header_too(parking_service):
     assert response.status_code == 302
     assert "HX-Request" in response["Vary"]
     assert "HX-Push-Url" not in response and "HX-Redirect" not in response
+
+
+def test_with_htmx_submitting_answers_with_the_confirmation_that_no_cache_keeps(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=True)
+
+    response = client.post(check_url, {"declaration": "on"}, **HTMX)
+
+    submission = Submission.objects.get()
+    confirmation = reverse("applications:confirmation", args=[submission.pk])
+    assert response.status_code == 200
+    assert response["HX-Push-Url"] == confirmation
+    assert submission.reference in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    # The browser may open the confirmation again by its address; a replayed post makes no second submission.
+    assert client.get(confirmation).status_code == 200
+    replayed = client.post(check_url, {"declaration": "on"}, **HTMX)
+    assert replayed["HX-Redirect"] == confirmation
+    assert Submission.objects.count() == 1
+
+
+def test_with_htmx_a_missing_declaration_shows_the_check_page_again_with_the_error(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    check_url = _walk_to_check(client, parking_service, own_vehicle=True)
+
+    response = client.post(check_url, {}, **HTMX)
+
+    assert response.status_code == 200
+    assert "HX-Push-Url" not in response
+    assert 'id="fehler"' in response.content.decode()
+    assert not Submission.objects.exists()
