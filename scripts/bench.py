@@ -354,6 +354,13 @@ def _search_benchmark(python: str, env: dict[str, str], log_dir: Path) -> dict[s
     return search
 
 
+def _logged_since(log: Path, position: int) -> dict[str, int]:
+    """Server errors gunicorn logged after ``position`` (bytes) of its log."""
+    with log.open("rb") as log_file:
+        log_file.seek(position)
+        return server_errors(log_file.read().decode("utf-8", "replace"))
+
+
 def _applications_benchmark(
     python: str, env: dict[str, str], log_dir: Path, port: int, server_pid: int, options: Options, javascript: bool
 ) -> dict[str, Any]:
@@ -1234,11 +1241,11 @@ def measure(
         if options.journeys:
             log_before = log.stat().st_size
             applications = _applications_benchmark(python, env, work_dir, port, server.pid, options, javascript=True)
+            applications["server_errors"] = _logged_since(log, log_before)
+            log_before = log.stat().st_size
             plain = _applications_benchmark(python, env, work_dir, port, server.pid, options, javascript=False)
+            plain["server_errors"] = _logged_since(log, log_before)
             applications["without_javascript"] = plain
-            with log.open("rb") as log_file:
-                log_file.seek(log_before)
-                applications["server_errors"] = server_errors(log_file.read().decode("utf-8", "replace"))
             if server.poll() is not None:
                 raise BenchError(f"gunicorn exited during the journeys:\n{_tail(log.read_text(errors='replace'))}")
         cases = None

@@ -395,7 +395,7 @@ class Browser:
     def request(
         self, step: int, method: str, path: str, body: bytes = b"", content_type: str = "", htmx: bool = False
     ) -> tuple[int, str, bytes]:
-        """Status, where to go next (``Location``, or for htmx the address it pushes), body."""
+        """Status, where to go next (``Location``; for htmx the address pushed or to load), body."""
         headers = {
             "Host": self.host,
             "User-Agent": USER_AGENT,
@@ -436,7 +436,10 @@ class Browser:
                 self.cookies.pop(name.strip(), None)
             else:
                 self.cookies[name.strip()] = value
-        location = response.getheader("Location") or (response.getheader("HX-Push-Url") if htmx else "") or ""
+        location = response.getheader("Location") or ""
+        if htmx and not location:
+            # The next page came as the answer (its address pushed), or htmx is told to load another page whole.
+            location = response.getheader("HX-Push-Url") or response.getheader("HX-Redirect") or ""
         return response.status, location, data
 
 

@@ -17,9 +17,10 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from rathaus.applications.demo import FORMS_FOLDER
-from rathaus.applications.models import Submission
+from rathaus.applications.models import Draft, Submission, Upload
 from rathaus.applications.receipt import RECEIPT_ATTACHMENT_NAME
 from rathaus.applications.services import form_create, form_publish
+from rathaus.applications.tests.test_views import BULKY_WASTE
 from rathaus.catalogue.tests.factories import ServiceFactory
 
 from .conftest import assert_accessible
@@ -55,11 +56,11 @@ def declaration_scan(tmp_path):
 def _settled(page: Page, action: Callable[[], None]) -> None:
     """Run ``action`` (a click that htmx turns into a post) and wait until htmx has swapped in the answer."""
     page.evaluate(
-        "() => { window.rathausSettled = new Promise("
-        "(resolve) => document.addEventListener('htmx:afterSettle', () => resolve(true), {once: true})) }"
+        "() => { window.rathausSettled = false;"
+        " document.addEventListener('htmx:afterSettle', () => { window.rathausSettled = true }, {once: true}) }"
     )
     action()
-    page.evaluate("() => window.rathausSettled")
+    page.wait_for_function("() => window.rathausSettled === true", timeout=15_000)
 
 
 def _continue(page: Page, *, javascript: bool = True) -> None:
@@ -248,3 +249,59 @@ def test_with_javascript_each_step_brings_the_next_page_moves_the_focus_and_keep
     # No copy of a page with answers in the browser's storage.
     stored = page.evaluate("() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage)])")
     assert "Mustermann" not in stored and "Erika" not in stored
+
+
+def test_with_javascript_a_file_goes_with_weiter(page: Page, base_url: str, parking_live, declaration_scan):
+    page.goto(base_url + "/leistungen/bewohnerparkausweis/antrag/")
+    _settled(page, main_button(page, "Antrag starten").click)
+    page.get_by_label("Ja").check()
+    _continue(page)
+    _applicant_page(page, postal_code="73728")
+    _continue(page)
+    page.get_by_label("Kennzeichen").fill("ES-AB 123")
+    page.get_by_label("Pkw", exact=False).first.check()
+    page.locator("fieldset", has_text="auf Sie zugelassen").get_by_label("Nein").check()
+    _continue(page)
+
+    page.get_by_label("Firmenwagen", exact=False).check()
+    page.locator("input[type=file]").set_input_files(str(declaration_scan))
+    _continue(page)
+
+    expect(page.get_by_label("Ab wann soll der Ausweis gelten?")).to_be_visible()
+    upload = Upload.objects.get()
+    assert upload.file_name == "ueberlassungserklaerung.jpg"
+    assert Draft.objects.get().answers["ueberlassungserklaerung"] == [str(upload.pk)]
+
+
+@pytest.fixture
+def bulky_waste_live(esslingen_live):
+    service = ServiceFactory(municipality=esslingen_live, slug="sperrmuell-anmelden", name="Sperrmüll anmelden")
+    form_publish(form=form_create(municipality=esslingen_live, service=service, definition=BULKY_WASTE))
+    return service
+
+
+def test_enter_in_a_field_goes_on_instead_of_removing_the_first_entry(page: Page, base_url: str, bulky_waste_live):
+    page.goto(base_url + "/leistungen/sperrmuell-anmelden/antrag/")
+    _settled(page, main_button(page, "Antrag starten").click)
+    page.locator("input[name=teile__0__art]").fill("Sofa")
+    main_button(page, "Weiteren Eintrag hinzufügen: Gegenstand").click()
+    expect(main_button(page, "Gegenstand 1 entfernen")).to_be_visible()
+    page.locator("input[name=teile__1__art]").fill("Schrank")
+    page.locator("fieldset", has_text="Elektrogeräte").get_by_label("Nein").check()
+
+    _settled(page, lambda: page.locator("input[name=teile__1__art]").press("Enter"))
+
+    expect(page.locator("h1")).to_have_text("Prüfen Sie Ihre Angaben")
+    assert [item["art"] for item in Draft.objects.get().answers["teile"]] == ["Sofa", "Schrank"]
+
+
+def test_with_javascript_an_error_answer_is_shown_instead_of_being_dropped(page: Page, base_url: str, parking_live):
+    page.goto(base_url + "/leistungen/bewohnerparkausweis/antrag/")
+    _settled(page, main_button(page, "Antrag starten").click)
+    page.get_by_label("Ja").check()
+    Draft.objects.all().delete()  # deleted meanwhile (expired and cleaned up)
+
+    _continue(page)
+
+    expect(page.locator("main h1")).to_have_text("Seite nicht gefunden")
+    assert _focused(page, "main h1")

@@ -668,7 +668,7 @@ def test_with_htmx_saving_for_later_loads_the_save_page_whole(parking_service):
     assert draft.answers["hauptwohnsitz_esslingen"] is True
 
 
-def test_with_htmx_a_page_of_a_draft_submitted_meanwhile_leads_to_the_confirmation(parking_service):
+def test_with_htmx_a_page_of_a_submitted_draft_leads_to_the_confirmation(parking_service):
     client = client_for(ESSLINGEN_HOST)
     check_url = _walk_to_check(client, parking_service, own_vehicle=True)
     client.post(check_url, {"declaration": "on"})
@@ -679,6 +679,52 @@ def test_with_htmx_a_page_of_a_draft_submitted_meanwhile_leads_to_the_confirmati
 
     assert response["HX-Redirect"] == reverse("applications:confirmation", args=[submission.pk])
     assert Submission.objects.get().answers["hauptwohnsitz_esslingen"] is True
+
+
+def test_with_htmx_a_page_saved_while_another_tab_submits_leads_to_the_confirmation(parking_service, monkeypatch):
+    from rathaus.applications import services
+
+    client = client_for(ESSLINGEN_HOST)
+    _walk_to_check(client, parking_service, own_vehicle=True)
+    page = reverse("applications:page", args=[Draft.objects.get().pk, "antragsteller"])
+    saving = services.draft_save_page
+
+    def submitted_meanwhile(**arguments):
+        # The other tab's submit lands between this page's read of the draft and its save.
+        services.application_submit(draft=Draft.objects.get(), language="de", portal_url="https://esslingen.localhost/")
+        return saving(**arguments)
+
+    monkeypatch.setattr(services, "draft_save_page", submitted_meanwhile)
+
+    response = _answer(client, page, APPLICANT, **HTMX)
+
+    submission = Submission.objects.get()
+    assert response["HX-Redirect"] == reverse("applications:confirmation", args=[submission.pk])
+    assert "HX-Push-Url" not in response
+
+
+def test_with_htmx_a_page_after_an_unanswered_one_loads_that_page_and_saves_nothing(parking_service):
+    client = client_for(ESSLINGEN_HOST)
+    first = _start(client, parking_service)
+    later = reverse("applications:page", args=[Draft.objects.get().pk, "antragsteller"])
+
+    response = _answer(client, later, APPLICANT, **HTMX)
+
+    assert response["HX-Redirect"] == first
+    assert Draft.objects.get().answers == {}
+
+
+def test_with_htmx_a_start_over_the_address_limit_loads_the_start_page_with_the_message(parking_service, settings):
+    settings.RATHAUS_APPLICATION_START_RATE = "1/h"
+    client = client_for(ESSLINGEN_HOST)
+    start = reverse("applications:start", args=[parking_service.slug])
+    assert client.post(start, **HTMX).status_code == 200
+
+    response = client.post(start, **HTMX)
+
+    assert response["HX-Redirect"] == start
+    assert Draft.objects.count() == 1
+    assert "sehr viele Anfragen" in client.get(start).content.decode()
 
 
 def test_with_htmx_a_stranger_cannot_post_into_someone_elses_draft(parking_service):
