@@ -22,7 +22,8 @@ filtered by assignee) and the case page for a logged-in clerk against the same g
 After the wrk scenarios, scripts/bench_applications.py gives an Esslingen service a six-page online
 application with a required upload and drives complete submission journeys (start, six pages with a
 200 KB file, check, submit, confirmation) over HTTP against the same gunicorn from separate
-load-generator processes, checks that the database holds exactly one submission per confirmed
+load-generator processes, first as browsers with JavaScript (htmx: each post answered by the next page),
+then as browsers without (each post answered by a redirect and its GET), checks that the database holds exactly one submission per confirmed
 journey, profiles the server CPU per step, and times the receipt PDFs of queued submissions in one
 worker-like process.
 
@@ -1383,7 +1384,7 @@ def main(argv: list[str] | None = None) -> int:
     budget = len(SCENARIOS) * (options.warmup + options.duration)
     if options.journeys:
         # Start-up of the load generators, the last journeys, the profile and the receipts: about 30 s.
-        budget += options.journey_warmup + options.journey_duration + 30
+        budget += 2 * (options.journey_warmup + options.journey_duration + 30)  # with and without JavaScript
     if options.cases:
         # Generating and loading the cases (about 2 minutes for a million), then the requests one at a time.
         budget += options.case_count // 8000 + options.case_requests * 3 // 5

@@ -13,12 +13,14 @@ serves ``--host`` on ``--port``:
    greyscale image, Flate-compressed) or, with ``--upload jpeg``, a photo-like JPEG of about 200 KB
    without metadata;
 3. drives complete journeys with ``--processes`` load-generator processes of ``--threads`` threads
-   each (one simulated citizen per thread, a fresh cookie jar per journey, ``http.client``): GET the
-   start page, POST "Antrag starten", per page GET the page (as a browser does after the redirect)
-   and POST its answers as its form says (``aktion=weiter``; multipart on the upload page, with the file,
-   urlencoded elsewhere), GET the check
-   page, POST the declaration, GET the confirmation. Every response is checked (status, redirect
-   target, content), the CSRF token is taken from each form page. After ``--warmup`` seconds, journeys
+   each (one simulated citizen per thread, a fresh cookie jar per journey, ``http.client``), as a
+   browser with JavaScript does (the default): GET the start page, POST "Antrag starten" as htmx does
+   (``HX-Request``), answered by page 1 with its address in ``HX-Push-Url``, per page POST its answers
+   as its form says (``aktion=weiter``; multipart on the upload page, with the file, urlencoded
+   elsewhere), answered by the next page and after the last by the check page, POST the declaration,
+   answered by the confirmation: 9 requests. With ``--without-javascript`` every POST is answered by a
+   redirect that is followed with a GET: 17 requests. Every response is checked (status, redirect
+   target or pushed address, content), the CSRF token is taken from each form page. After ``--warmup`` seconds, journeys
    and requests that finish within ``--duration`` seconds are counted; journeys running at the end
    are finished (not counted) so that the database holds only complete submissions;
 4. checks that the database holds exactly one submission, with its file, per confirmed journey (no
