@@ -23,6 +23,27 @@
     target.focus();
   });
 
+  /* While the answer is on its way (an upload can take a while), the form says so in its status line, which
+     screen readers announce (role="status"). */
+  function sendingNote(event) {
+    var button = event.detail && event.detail.elt;
+    return button && button.form ? button.form.querySelector("[data-sending]") : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var note = sendingNote(event);
+    if (note) {
+      note.textContent = note.getAttribute("data-sending");
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var note = sendingNote(event);
+    if (note) {
+      note.textContent = "";
+    }
+  });
+
   /* An error answer (the form's security token expired, the draft was deleted, the file was too large for the
      server, a fault) is shown as a page load would show it, not dropped with the page left as it was. */
   document.addEventListener("htmx:beforeSwap", function (event) {

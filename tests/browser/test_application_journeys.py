@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from PIL import Image
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from pypdf import PdfReader
 
 from rathaus.applications.demo import FORMS_FOLDER
@@ -265,7 +265,16 @@ def test_with_javascript_a_file_goes_with_weiter(page: Page, base_url: str, park
 
     page.get_by_label("Firmenwagen", exact=False).check()
     page.locator("input[type=file]").set_input_files(str(declaration_scan))
-    _continue(page)
+    held: list[Route] = []
+    page.route(re.compile(r"/ueberlassung/$"), lambda route: held.append(route))
+
+    def send_and_look_while_on_the_way() -> None:
+        main_button(page, "Weiter").click()
+        # While the upload is on its way, the form's status line says so (screen readers announce it).
+        expect(page.get_by_role("status")).to_have_text("Wird gesendet. Bitte warten Sie einen Moment.")
+        held[0].continue_()
+
+    _settled(page, send_and_look_while_on_the_way)
 
     expect(page.get_by_label("Ab wann soll der Ausweis gelten?")).to_be_visible()
     upload = Upload.objects.get()
