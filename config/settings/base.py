@@ -267,6 +267,8 @@ RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS",
 RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS", 900)
 # Expired holds, lapsed waitlist offers, reminders and due draws of appointments: minutes matter here.
 RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS", 60)
+# Expired rows of the database cache (the production profile without Redis): rate-limit counters that ran out.
+RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS", 600)
 # Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
 RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
 RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")

@@ -1,11 +1,17 @@
 """Background work of the portal frame. Tasks take ids and may run twice without harm."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
+from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+
+from . import housekeeping
 from .models import AccessibilityFeedback
 
 
@@ -33,3 +39,21 @@ def accessibility_feedback_notify(*, feedback_id: int) -> bool:
             recipient_list=[municipality.accessibility_contact_email],
         )
     return True
+
+
+def housekeeping_interval() -> timedelta:
+    return timedelta(seconds=settings.RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS)
+
+
+@task()
+def portal_housekeeping() -> dict[str, int]:
+    """Delete expired entries of the database cache; then queue the next pass."""
+    try:
+        return housekeeping.housekeeping_run()
+    finally:
+        recurring_schedule_next(portal_housekeeping, housekeeping_interval())
+
+
+def housekeeping_ensure_scheduled() -> bool:
+    """Queue a housekeeping pass now unless one is already waiting; called when a worker starts."""
+    return recurring_ensure_scheduled(portal_housekeeping)

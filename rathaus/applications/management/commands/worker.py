@@ -8,14 +8,15 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 from rathaus.applications.processing import recovery_ensure_scheduled
 from rathaus.appointments.tasks import housekeeping_ensure_scheduled as appointments_housekeeping_ensure_scheduled
 from rathaus.cases.tasks import housekeeping_ensure_scheduled
+from rathaus.portal.tasks import housekeeping_ensure_scheduled as portal_housekeeping_ensure_scheduled
 from rathaus.visits.tasks import no_shows_ensure_scheduled
 
 
 class Command(DatabaseWorkerCommand):
     help = (
         "Run the background worker for all queues. Queues the recurring recovery of online applications "
-        "and the housekeeping of cases (deadline reminders, escalation, retention) unless they are already "
-        "waiting; takes every option of db_worker."
+        "and the housekeeping of cases (deadline reminders, escalation, retention) and of the database cache "
+        "unless they are already waiting; takes every option of db_worker."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -35,4 +36,5 @@ class Command(DatabaseWorkerCommand):
         from rathaus.reports.tasks import housekeeping_ensure_scheduled as reports_housekeeping_ensure_scheduled
 
         reports_housekeeping_ensure_scheduled()
+        portal_housekeeping_ensure_scheduled()
         super().handle(*args, **options)
