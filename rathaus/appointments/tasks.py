@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django_tasks import task
 
-from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_task
 
 from . import housekeeping, notifications
 
@@ -49,13 +49,10 @@ def waitlist_offer_moved(appointment_id: int, location_id: int, starts_at: str, 
     return entry.pk if entry is not None else None
 
 
-@task()
+@recurring_task(housekeeping_interval)
 def appointments_housekeeping() -> dict[str, int]:
     """Expired holds, lapsed waitlist offers, reminders and due draws, one batch each; then queue the next pass."""
-    try:
-        return housekeeping.housekeeping_run()
-    finally:
-        recurring_schedule_next(appointments_housekeeping, housekeeping_interval())
+    return housekeeping.housekeeping_run()
 
 
 def housekeeping_ensure_scheduled() -> bool:

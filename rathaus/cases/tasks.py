@@ -3,9 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django_tasks import task
 
-from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_task
 
 from . import housekeeping
 
@@ -14,13 +13,10 @@ def housekeeping_interval() -> timedelta:
     return timedelta(seconds=settings.RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS)
 
 
-@task()
+@recurring_task(housekeeping_interval)
 def cases_housekeeping() -> dict[str, int]:
     """Deadline reminders, escalations and retention, one batch each; then queue the next pass."""
-    try:
-        return housekeeping.housekeeping_run()
-    finally:
-        recurring_schedule_next(cases_housekeeping, housekeeping_interval())
+    return housekeeping.housekeeping_run()
 
 
 def housekeeping_ensure_scheduled() -> bool:

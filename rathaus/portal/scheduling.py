@@ -1,18 +1,23 @@
 """Recurring background tasks: each pass queues the next one, so one chain per task keeps running.
 
 django-tasks has no scheduler of its own. A recurring task therefore re-queues itself after every
-pass (``recurring_schedule_next``), and the worker queues a first pass when it starts
+pass (``recurring_task``, or ``recurring_schedule_next`` by hand), and the worker queues a first pass when it starts
 (``recurring_ensure_scheduled``). A pass that finds another one already waiting does not queue its
 own, so two chains (two workers starting together) merge into one at their next pass.
 """
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.utils import timezone
+from django_tasks import task
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
+
+T = TypeVar("T")
 
 
 def recurring_waiting(task: "Task[Any, Any]") -> bool:
@@ -54,3 +59,23 @@ def recurring_ensure_scheduled(task: "Task[Any, Any]") -> bool:
 def recurring_schedule_next(task: "Task[Any, Any]", interval: timedelta) -> bool:
     """Queue the next pass after ``interval``, unless one is already waiting."""
     return recurring_enqueue(task, run_after=timezone.now() + interval)
+
+
+def recurring_task(interval: Callable[[], timedelta]) -> Callable[[Callable[[], T]], "Task[[], T]"]:
+    """Make a module-level function a task whose every pass, a failed one too, queues the next after ``interval()``.
+
+    The task keeps the function's name and module, so the worker finds it as it finds any other task.
+    """
+
+    def decorate(run: Callable[[], T]) -> "Task[[], T]":
+        @functools.wraps(run)
+        def one_pass() -> T:
+            try:
+                return run()
+            finally:
+                recurring_schedule_next(recurring, interval())
+
+        recurring: Task[[], T] = task()(one_pass)
+        return recurring
+
+    return decorate

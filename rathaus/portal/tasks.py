@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_tasks import task
 
-from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+from rathaus.portal.scheduling import recurring_task
 
 from . import housekeeping
 from .models import AccessibilityFeedback
@@ -41,19 +41,7 @@ def accessibility_feedback_notify(*, feedback_id: int) -> bool:
     return True
 
 
-def housekeeping_interval() -> timedelta:
-    return timedelta(seconds=settings.RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS)
-
-
-@task()
+@recurring_task(lambda: timedelta(seconds=settings.RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS))
 def portal_housekeeping() -> dict[str, int]:
-    """Delete expired entries of the database cache; then queue the next pass."""
-    try:
-        return housekeeping.housekeeping_run()
-    finally:
-        recurring_schedule_next(portal_housekeeping, housekeeping_interval())
-
-
-def housekeeping_ensure_scheduled() -> bool:
-    """Queue a housekeeping pass now unless one is already waiting; called when a worker starts."""
-    return recurring_ensure_scheduled(portal_housekeeping)
+    """Delete expired entries of the database cache; then queue the next pass (the worker queues the first)."""
+    return housekeeping.housekeeping_run()

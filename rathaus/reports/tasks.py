@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django_tasks import task
 
-from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_task
 
 from . import housekeeping, notifications
 
@@ -38,13 +38,10 @@ def housekeeping_interval() -> timedelta:
     return timedelta(seconds=getattr(settings, "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS", 3600))
 
 
-@task()
+@recurring_task(housekeeping_interval)
 def reports_housekeeping() -> dict[str, int]:
     """Remove photos of abandoned drafts and reports never confirmed; then queue the next pass."""
-    try:
-        return housekeeping.housekeeping_run()
-    finally:
-        recurring_schedule_next(reports_housekeeping, housekeeping_interval())
+    return housekeeping.housekeeping_run()
 
 
 def housekeeping_ensure_scheduled() -> bool:

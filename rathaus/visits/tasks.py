@@ -3,10 +3,9 @@
 from datetime import timedelta
 
 from django.utils import timezone
-from django_tasks import task
 
 from rathaus.appointments.models import Location
-from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_schedule_next
+from rathaus.portal.scheduling import recurring_ensure_scheduled, recurring_task
 
 from .services import appointments_mark_no_shows, visits_close_day
 
@@ -37,14 +36,11 @@ def day_close_run() -> int:
     return closed
 
 
-@task()
+@recurring_task(lambda: NO_SHOWS_INTERVAL)
 def visits_no_shows() -> int:
     """Mark confirmed appointments that passed without a check-in as no-shows, close yesterday's waiting room;
     then queue the next pass."""
-    try:
-        return no_shows_run() + day_close_run()
-    finally:
-        recurring_schedule_next(visits_no_shows, NO_SHOWS_INTERVAL)
+    return no_shows_run() + day_close_run()
 
 
 def no_shows_ensure_scheduled() -> bool:

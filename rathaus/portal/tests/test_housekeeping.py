@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from rathaus.portal import housekeeping, tasks
+from rathaus.portal.scheduling import recurring_ensure_scheduled
 
 DATABASE_CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "housekeeping-test"},
@@ -52,11 +53,33 @@ def test_there_is_one_chain_of_passes_and_each_pass_queues_the_next(settings):
     settings.TASKS = DATABASE_TASKS
     settings.RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS = 600
 
-    assert tasks.housekeeping_ensure_scheduled() is True
-    assert tasks.housekeeping_ensure_scheduled() is False
+    assert recurring_ensure_scheduled(tasks.portal_housekeeping) is True
+    assert recurring_ensure_scheduled(tasks.portal_housekeeping) is False
     DBTaskResult.objects.all().delete()
 
     assert tasks.portal_housekeeping.call() == {"cache_entries_expired": 0}
 
     (next_pass,) = DBTaskResult.objects.filter(task_path=tasks.portal_housekeeping.module_path)
     assert next_pass.run_after > timezone.now() + timedelta(seconds=590)
+
+
+@pytest.mark.django_db
+def test_a_pass_that_fails_still_queues_the_next(settings, monkeypatch):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = DATABASE_TASKS
+
+    def broken() -> dict[str, int]:
+        raise RuntimeError("Datenbank nicht erreichbar")
+
+    monkeypatch.setattr(housekeeping, "housekeeping_run", broken)
+
+    with pytest.raises(RuntimeError):
+        tasks.portal_housekeeping.call()
+
+    assert DBTaskResult.objects.filter(task_path=tasks.portal_housekeeping.module_path).count() == 1
+
+
+def test_a_recurring_task_keeps_the_name_the_worker_finds_it_by():
+    assert tasks.portal_housekeeping.module_path == "rathaus.portal.tasks.portal_housekeeping"
+    assert tasks.portal_housekeeping.func.__doc__.startswith("Delete expired entries")

@@ -8,7 +8,8 @@ from django_tasks_db.management.commands.db_worker import Command as DatabaseWor
 from rathaus.applications.processing import recovery_ensure_scheduled
 from rathaus.appointments.tasks import housekeeping_ensure_scheduled as appointments_housekeeping_ensure_scheduled
 from rathaus.cases.tasks import housekeeping_ensure_scheduled
-from rathaus.portal.tasks import housekeeping_ensure_scheduled as portal_housekeeping_ensure_scheduled
+from rathaus.portal.scheduling import recurring_ensure_scheduled
+from rathaus.portal.tasks import portal_housekeeping
 from rathaus.visits.tasks import no_shows_ensure_scheduled
 
 
@@ -36,5 +37,5 @@ class Command(DatabaseWorkerCommand):
         from rathaus.reports.tasks import housekeeping_ensure_scheduled as reports_housekeeping_ensure_scheduled
 
         reports_housekeeping_ensure_scheduled()
-        portal_housekeeping_ensure_scheduled()
+        recurring_ensure_scheduled(portal_housekeeping)
         super().handle(*args, **options)
