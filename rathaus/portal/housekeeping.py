@@ -27,7 +27,7 @@ def _expired_delete(alias: str) -> int:
     expires = connection.ops.quote_name("expires")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {table} WHERE {expires} < %s",  # noqa: S608 - names from settings, quoted
+            f"DELETE FROM {table} WHERE {expires} < %s",  # noqa: S608 - names of the cache's table, quoted
             [connection.ops.adapt_datetimefield_value(timezone.now())],
         )
         return max(cursor.rowcount, 0)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import django_tasks
 from django.utils import timezone
-from django_tasks import task
 
 if TYPE_CHECKING:
     from django_tasks.base import Task
@@ -75,7 +75,7 @@ def recurring_task(interval: Callable[[], timedelta]) -> Callable[[Callable[[], 
             finally:
                 recurring_schedule_next(recurring, interval())
 
-        recurring: Task[[], T] = task()(one_pass)
+        recurring: Task[[], T] = django_tasks.task()(one_pass)
         return recurring
 
     return decorate
