@@ -90,7 +90,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -161,7 +161,7 @@ if env_str("REDIS_URL"):
     }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -190,7 +190,7 @@ CONTENT_SECURITY_POLICY = {
 # E-mail
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
@@ -255,31 +255,37 @@ SPECTACULAR_SETTINGS = {
 
 # Product settings
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY")
-RATHAUS_MUNICIPALITY_CACHE_SECONDS = env_int("RATHAUS_MUNICIPALITY_CACHE_SECONDS", 60)
-RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 60)
+RATHAUS_MUNICIPALITY_CACHE_SECONDS = env_int("RATHAUS_MUNICIPALITY_CACHE_SECONDS", 60, minimum=0)
+RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 60, minimum=0)
 RATHAUS_STAFF_REQUIRE_MFA = env_bool("RATHAUS_STAFF_REQUIRE_MFA", True)
 # Online applications: how long a worker may hold a hand-off before another may retry it, and how
 # often the worker looks for submissions and hand-offs that a crash left behind.
-RATHAUS_HANDOFF_LEASE_SECONDS = env_int("RATHAUS_HANDOFF_LEASE_SECONDS", 300)
-RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS", 60)
+RATHAUS_HANDOFF_LEASE_SECONDS = env_int("RATHAUS_HANDOFF_LEASE_SECONDS", 300, minimum=1)
+RATHAUS_RECOVERY_INTERVAL_SECONDS = env_int("RATHAUS_RECOVERY_INTERVAL_SECONDS", 60, minimum=1)
 # Cases: how often the worker sends deadline reminders and escalations and anonymises cases past
 # their retention period (each pass handles a limited batch, so a short interval catches up quickly).
-RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS", 900)
+RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CASES_HOUSEKEEPING_INTERVAL_SECONDS", 900, minimum=1)
 # Expired holds, lapsed waitlist offers, reminders and due draws of appointments: minutes matter here.
-RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS", 60)
+RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int(
+    "RATHAUS_APPOINTMENTS_HOUSEKEEPING_INTERVAL_SECONDS", 60, minimum=1
+)
+# Photos of abandoned Mängelmelder drafts and reports never confirmed by e-mail.
+RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS = env_int(
+    "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS", 3600, minimum=1
+)
 # Expired rows of the database cache (the production profile without Redis): rate-limit counters that ran out.
-RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS", 600)
+RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS = env_int("RATHAUS_CACHE_HOUSEKEEPING_INTERVAL_SECONDS", 600, minimum=1)
 # Per IP address: applications started, and resume links e-mailed (django-ratelimit rates).
 RATHAUS_APPLICATION_START_RATE = env_str("RATHAUS_APPLICATION_START_RATE", "60/h")
 RATHAUS_RESUME_LINK_RATE = env_str("RATHAUS_RESUME_LINK_RATE", "10/h")
 # How many reverse proxies in front of the application are the installation's own: the per-address limits then
 # count the address the outermost of them saw in X-Forwarded-For (rathaus/portal/client_address.py). 0: REMOTE_ADDR.
-RATHAUS_TRUSTED_PROXIES = env_int("RATHAUS_TRUSTED_PROXIES", 0)
+RATHAUS_TRUSTED_PROXIES = env_int("RATHAUS_TRUSTED_PROXIES", 0, minimum=0)
 RATELIMIT_IP_META_KEY = "rathaus.portal.client_address.client_address"
 # Webhook hand-offs go to https addresses on the public internet only; development may post to local receivers.
 RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("RATHAUS_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 # An SMTP server that hangs must not outlast the hand-off lease (a second worker would send again).
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 60, minimum=1)
 
 LOGGING: dict[str, Any] = {
     "version": 1,

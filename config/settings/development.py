@@ -5,7 +5,7 @@ from .env import env_bool, env_int, env_str
 
 DEBUG = env_bool("DEBUG", True)
 # See template changes at once while developing, also in header and footer.
-RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 0)
+RATHAUS_PAGE_CACHE_SECONDS = env_int("RATHAUS_PAGE_CACHE_SECONDS", 0, minimum=0)
 CACHES = {**CACHES, "chrome": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}  # noqa: F405
 SECRET_KEY = SECRET_KEY or "development-only-key-never-use-in-production"  # noqa: F405
 RATHAUS_DEFAULT_MUNICIPALITY = env_str("RATHAUS_DEFAULT_MUNICIPALITY", "esslingen")

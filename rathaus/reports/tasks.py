@@ -35,7 +35,7 @@ def report_notify_subscribers(*, update_id: int) -> int:
 
 
 def housekeeping_interval() -> timedelta:
-    return timedelta(seconds=getattr(settings, "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS", 3600))
+    return timedelta(seconds=settings.RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS)
 
 
 @recurring_task(housekeeping_interval)

@@ -109,3 +109,31 @@ def test_production_keeps_every_live_rate_limit_counter_of_a_thousand_in_the_dat
 
     assert result.returncode == 0, result.stderr
     assert "KEPT 1" in result.stdout
+
+
+def test_production_with_a_zero_worker_interval_stops_at_start_with_the_variable_named():
+    result = _run({"SECRET_KEY": "p" * 50, "RATHAUS_RECOVERY_INTERVAL_SECONDS": "0"})
+
+    assert result.returncode != 0
+    assert "RATHAUS_RECOVERY_INTERVAL_SECONDS must be at least 1, not 0." in result.stderr
+
+
+def test_production_reads_the_reports_housekeeping_interval_from_the_environment():
+    probe = "import django; from django.conf import settings; django.setup(); "
+    probe += "from rathaus.reports.tasks import housekeeping_interval; print('EVERY', housekeeping_interval())"
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_ENV": "production",
+            "DATABASE_URL": "sqlite://:memory:",
+            "SECRET_KEY": "p" * 50,
+            "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS": "1800",
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "EVERY 0:30:00" in result.stdout
