@@ -33,10 +33,10 @@ $(NPM_STAMP): package.json package-lock.json
 
 # Debian packages the project needs: gettext compiles the translations; Pango and fonts let
 # WeasyPrint render PDF receipts; libmagic recognises uploaded files by their content.
-SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 /usr/lib/x86_64-linux-gnu/libmagic.so.1 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+SYSTEM_LIBS := /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 /usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0 /usr/lib/x86_64-linux-gnu/libmagic.so.1 /usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0 /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 system-packages:
 	@command -v msgfmt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
-	@ls $(SYSTEM_LIBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libmagic1 fonts-dejavu-core; }
+	@ls $(SYSTEM_LIBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libmagic1 fonts-dejavu-core; }
 
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
