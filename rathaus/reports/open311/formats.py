@@ -7,6 +7,7 @@ a JSON array and a service definition a JSON object.
 """
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,6 +50,15 @@ def w3c_datetime(value: datetime) -> str:
     return timezone.localtime(value).isoformat(timespec="seconds")
 
 
+# What XML 1.0 cannot carry in text (NUL and the other control characters but tab and line breaks, lone
+# surrogates, U+FFFE and U+FFFF); a report's text typed in the portal may hold such a character.
+_NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text_allowed(value: str) -> bool:
+    return _NOT_XML_TEXT.search(value) is None
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -56,7 +66,7 @@ def _text(value: Any) -> str:
         return w3c_datetime(value)
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return _NOT_XML_TEXT.sub("", str(value))
 
 
 def _append(parent: etree._Element, name: str, value: Any) -> None:

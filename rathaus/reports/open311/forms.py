@@ -7,7 +7,7 @@ error "is meant to be seen by the user") together with the HTTP status the speci
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,8 +21,12 @@ from rathaus.reports.models import Category, Report
 from rathaus.reports.questions import answers_clean
 
 DESCRIPTION_LIMIT = 4000  # characters, as the specification limits description
+EMAIL_LIMIT = 254  # characters, as a report keeps the address (Django's validator alone allows 320)
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
+# Times a search may name: reports exist only within these years, and no time zone is further than 14 hours from UTC.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+MAX_UTC_OFFSET = timedelta(hours=14)
 _ATTRIBUTE_KEY = re.compile(r"^attribute\[(?P<code>[^\[\]]+)\](?P<many>\[\])?$")
 _HTML = re.compile(r"<[a-zA-Z/!][^>]*>")
 
@@ -145,7 +149,10 @@ def _contact(data: QueryDict, result: ServiceRequestInput, errors: list[str]) ->
         except ValidationError:
             errors.append(_("email ist keine gültige E-Mail-Adresse."))
         else:
-            result.email = email
+            if len(email) > EMAIL_LIMIT:
+                errors.append(_("email darf höchstens 254 Zeichen lang sein."))
+            else:
+                result.email = email
     result.name = " ".join(part for part in (first_value(data, "first_name"), first_value(data, "last_name")) if part)[
         :200
     ]
@@ -205,7 +212,8 @@ def parse_w3c_datetime(value: str, *, end_of_day: bool = False) -> datetime | No
     """A W3C date and time (``2026-11-01T00:00:00Z``, ``...+01:00``, or just a date); ``None`` if unreadable.
 
     A date alone is the start of that day, or with ``end_of_day`` its last moment: ``end_date=2026-11-01``
-    includes everything reported on the 1st."""
+    includes everything reported on the 1st. The result keeps the offset it was given; ``w3c_in_range``
+    tells whether the service can search with it."""
     try:
         # A date alone first: parse_datetime would read it as midnight, losing the end of the day.
         day = parse_date(value) if "T" not in value and " " not in value.strip() else None
@@ -217,6 +225,15 @@ def parse_w3c_datetime(value: str, *, end_of_day: bool = False) -> datetime | No
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed)
     return parsed
+
+
+def w3c_in_range(value: datetime) -> bool:
+    """Whether a parsed time lies within the years reports can have and has a real UTC offset.
+
+    Python reads offsets of up to 23:59 and the years 1 to 9999; PostgreSQL refuses offsets above 15:59,
+    and the 90-day window or the conversion to UTC would leave the calendar at its ends."""
+    offset = value.utcoffset()
+    return EARLIEST_YEAR <= value.year <= LATEST_YEAR and (offset is None or abs(offset) <= MAX_UTC_OFFSET)
 
 
 def service_request_ids(value: str) -> list[uuid.UUID]:
@@ -236,18 +253,31 @@ def request_query(*, data: QueryDict, now: datetime) -> RequestQuery:
         return RequestQuery(ids=service_request_ids(first_value(data, "service_request_id")))
     errors: list[str] = []
     query = RequestQuery(service_codes=_split(first_value(data, "service_code")))
+    parsed: dict[str, datetime | None] = {}
     for name in ("start_date", "end_date"):
         raw = first_value(data, name)
-        if raw and parse_w3c_datetime(raw) is None:
+        if not raw:
+            parsed[name] = None
+            continue
+        value = parse_w3c_datetime(raw, end_of_day=name == "end_date")
+        if value is None:
             errors.append(_("%(name)s ist kein Zeitpunkt im W3C-Format (z. B. 2026-11-01T00:00:00Z).") % {"name": name})
+        elif not w3c_in_range(value):
+            errors.append(
+                _(
+                    "%(name)s muss zwischen den Jahren %(first)s und %(last)s liegen, mit höchstens 14 Stunden Zeitzonen-Versatz."
+                )
+                % {"name": name, "first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            )
+        else:
+            parsed[name] = value.astimezone(UTC)
     statuses = {status.lower() for status in _split(first_value(data, "status"))}
     if statuses - {"open", "closed"}:
         errors.append(_("status kennt nur die Werte open und closed."))
     if errors:
         raise Open311Error(400, *errors)
-    start = parse_w3c_datetime(first_value(data, "start_date")) if first_value(data, "start_date") else None
+    start, end = parsed["start_date"], parsed["end_date"]
     end_text = first_value(data, "end_date")
-    end = parse_w3c_datetime(end_text, end_of_day=True) if end_text else None
     if start is None and end is None:
         end = now
     if start is None:

@@ -10,7 +10,9 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -21,7 +23,7 @@ from rathaus.reports.models import Category, Open311Client, Report
 from rathaus.reports.services import ReportRefused
 
 from . import documents, forms, selectors, services
-from .formats import Format, render, render_errors
+from .formats import Format, render, render_errors, xml_text_allowed
 from .forms import Open311Error
 
 OpenView = Callable[..., HttpResponse]
@@ -60,6 +62,16 @@ def _limited(request: MunicipalityRequest) -> bool:
     )
 
 
+def _has_control_characters(request: MunicipalityRequest, path_values: dict[str, Any]) -> bool:
+    """Whether a parameter holds a character that neither XML nor PostgreSQL text can carry (NUL and the like)."""
+    given = [value for value in path_values.values() if isinstance(value, str)]
+    for data in (request.GET, request.POST):
+        for key, values in data.lists():
+            given.append(key)
+            given.extend(values)
+    return not all(xml_text_allowed(value) for value in given)
+
+
 def open311_view(*methods: str) -> Callable[[OpenView], OpenView]:
     """Common frame: format from the suffix, allowed methods, rate limit, and errors as the spec shapes them."""
 
@@ -75,11 +87,25 @@ def open311_view(*methods: str) -> Callable[[OpenView], OpenView]:
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
+            try:
+                request.POST  # noqa: B018 - parses the body: a malformed one is refused before it is counted
+            except (MultiPartParserError, SuspiciousOperation):
+                return render_errors(
+                    response_format,
+                    [(400, _("Der Inhalt der Anfrage ist nicht lesbar (application/x-www-form-urlencoded erwartet)."))],
+                    status=400,
+                )
             if _limited(request):
                 return render_errors(
                     response_format,
                     [(429, _("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es später erneut."))],
                     status=429,
+                )
+            if _has_control_characters(request, kwargs):
+                return render_errors(
+                    response_format,
+                    [(400, _("Die Anfrage enthält Steuerzeichen, die in keinem Parameter erlaubt sind."))],
+                    status=400,
                 )
             try:
                 return view(request, response_format, *args, **kwargs)

@@ -600,6 +600,116 @@ def test_unreadable_filters_are_refused_with_400(api, pothole, params, fmt):
         assert parse_json(response)[0]["code"] == 400
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end_date": "0001-01-01"},
+        {"start_date": "9999-12-31"},
+        {"start_date": "0001-01-01"},
+        {"end_date": "9999-12-31T23:59:59-05:00"},
+        {"start_date": "2026-11-20T08:29:34+20:26"},
+    ],
+)
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_times_at_the_ends_of_the_calendar_or_beyond_any_time_zone_are_refused_with_400(api, pothole, params, fmt):
+    response = api.get(f"{BASE}requests.{fmt}", params)
+
+    assert response.status_code == 400
+    name = next(iter(params))
+    description = (
+        parse_xml(response).findtext("error/description") if fmt == "xml" else parse_json(response)[0]["description"]
+    )
+    assert description.startswith(f"{name} muss zwischen den Jahren 1900 und 2999 liegen")
+
+
+def test_a_time_with_a_far_but_real_offset_finds_the_reports_of_its_moment(api, pothole):
+    report = make_report(pothole)
+    moment = report.created_at
+    # UTC+14 (Kiribati) is the furthest offset in use: the same instant written 14 hours ahead.
+    far_east = timezone.localtime(moment, timezone=timezone.get_fixed_timezone(14 * 60))
+
+    found = parse_json(
+        api.get(
+            f"{BASE}requests.json",
+            {
+                "start_date": (far_east - timedelta(minutes=1)).isoformat(timespec="seconds"),
+                "end_date": (far_east + timedelta(minutes=1)).isoformat(timespec="seconds"),
+            },
+        )
+    )
+
+    assert [request["service_request_id"] for request in found] == [str(report.pk)]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("get", "services/a\x00b.json", {}),
+        ("get", "services/a\x01b.xml", {}),
+        ("get", "services/a\ufffeb.xml", {}),
+        ("get", "tokens/a\x00b.json", {}),
+        ("get", "requests/a\x01b.xml", {}),
+        ("get", "requests.json", {"service_code": "a\x00b"}),
+        ("get", "requests.xml", {"status": "open\x02"}),
+    ],
+)
+def test_control_characters_in_a_read_are_refused_with_400_in_the_requested_format(api, pothole, method, path, data):
+    response = getattr(api, method)(f"{BASE}{path}", data)
+
+    assert response.status_code == 400
+    if path.split("?")[0].endswith(".xml"):
+        assert "Steuerzeichen" in parse_xml(response).findtext("error/description")
+    else:
+        assert "Steuerzeichen" in parse_json(response)[0]["description"]
+
+
+@pytest.mark.parametrize("field", ["description", "service_code", "address_string", "first_name", "phone", "email"])
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_post_with_a_control_character_is_refused_with_400_and_stores_nothing(api, api_key, pothole, field, fmt):
+    response = post_pothole(api, api_key, fmt, **{field: "Loch\x00 in der Fahrbahn\x0b"})
+
+    assert response.status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_tabs_and_line_breaks_in_a_description_are_kept(api, api_key, pothole):
+    response = post_pothole(api, api_key, "json", description="Zwei Löcher:\r\n\t- vor Nr. 4\n\t- vor Nr. 6")
+
+    assert response.status_code == 200
+    assert Report.objects.get().description.startswith("Zwei Löcher:")
+
+
+def test_a_report_whose_text_holds_a_control_character_is_still_listed_in_xml(api, pothole):
+    """The portal's own forms let a vertical tab or a form feed through; XML cannot carry them."""
+    report = make_report(pothole, public_description="Schlagloch\x0bauf der\x0cFahrbahn")
+
+    root = parse_xml(api.get(f"{BASE}requests/{report.pk}.xml"))
+
+    assert root.findtext("request/description") == "Schlaglochauf derFahrbahn"
+
+
+def test_an_e_mail_address_longer_than_a_report_stores_is_refused_with_400(api, api_key, pothole):
+    address = f"{'a' * 64}@{'b' * 60}.{'c' * 60}.{'d' * 60}.{'e' * 10}.de"
+    assert 254 < len(address) <= 320
+
+    response = post_pothole(api, api_key, "json", email=address)
+
+    assert response.status_code == 400
+    assert parse_json(response)[0]["description"] == "email darf höchstens 254 Zeichen lang sein."
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_a_body_that_cannot_be_read_is_refused_with_400_in_the_requested_format(api, api_key, pothole, fmt):
+    response = api.generic("POST", f"{BASE}requests.{fmt}", b"api_key=x", content_type="multipart/form-data")
+
+    assert response.status_code == 400
+    description = (
+        parse_xml(response).findtext("error/description") if fmt == "xml" else parse_json(response)[0]["description"]
+    )
+    assert "nicht lesbar" in description
+
+
 def test_request_list_returns_at_most_1000_requests(api, pothole):
     now = timezone.now()
     Report.objects.bulk_create(
