@@ -62,6 +62,7 @@ class _StaffFieldsMixin(forms.Form):
 
 class StaffInviteForm(_StaffFieldsMixin):
     email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         help_text=_("Hat die Person noch kein Konto, legen wir eines an und senden eine Einladung."),
         error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de.")},

@@ -143,6 +143,7 @@ class SettingsForm(forms.Form):
         help_text=gettext_lazy("Ohne Auswahl gehen Anträge per E-Mail an die bearbeitende Stelle."),
     )
     handoff_email = forms.EmailField(
+        max_length=254,
         label=gettext_lazy("E-Mail-Adresse für die Übergabe"),
         required=False,
         help_text=gettext_lazy("Leer: die E-Mail-Adresse der bearbeitenden Stelle."),

@@ -80,6 +80,7 @@ class WaitlistForm(forms.Form):
         label=_("Vor- und Nachname"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         help_text=_("Wird ein passender Termin frei, bieten wir ihn Ihnen per E-Mail an."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
@@ -111,6 +112,7 @@ class LotteryForm(forms.Form):
         label=_("Vor- und Nachname"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         help_text=_("Nach der Verlosung schreiben wir Ihnen, ob Sie einen Termin bekommen haben."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),

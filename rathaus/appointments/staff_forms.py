@@ -284,6 +284,7 @@ class PhoneBookingForm(forms.Form):
     name = forms.CharField(label=_("Name der anrufenden Person"), max_length=200)
     telefon = forms.CharField(label=_("Telefonnummer"), max_length=50, required=False)
     email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         required=False,
         help_text=_("Wenn angegeben, bekommt die Person die Bestätigung mit Kalendereintrag per E-Mail."),

@@ -103,6 +103,7 @@ class CaseOpenForm(forms.Form):
     channel = forms.ChoiceField(label=_("Eingangskanal"), choices=MANUAL_CHANNELS)
     applicant_name = forms.CharField(label=_("Name der antragstellenden Person"), max_length=200)
     applicant_email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         required=False,
         help_text=_("Mit einem Konto zu dieser bestätigten Adresse sieht die Person den Vorgang im Portal."),

@@ -18,6 +18,7 @@ class AccessibilityFeedbackForm(forms.Form):
     )
     name = forms.CharField(label=_("Ihr Name (freiwillig)"), required=False, max_length=200)
     email = forms.EmailField(
+        max_length=254,
         label=_("Ihre E-Mail-Adresse für eine Antwort (freiwillig)"),
         required=False,
         error_messages={"invalid": _("Bitte geben Sie eine gültige E-Mail-Adresse an, zum Beispiel name@beispiel.de.")},

@@ -148,6 +148,7 @@ class ContactForm(forms.Form):
         label=_("Name"), required=False, max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail-Adresse"),
         required=False,
         help_text=_(
@@ -175,6 +176,7 @@ class ContactForm(forms.Form):
 
 class SubscribeForm(forms.Form):
     email = forms.EmailField(
+        max_length=254,
         label=_("Ihre E-Mail-Adresse"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"required": _("Bitte geben Sie Ihre E-Mail-Adresse an.")},

@@ -80,7 +80,7 @@ class HoldRequestSerializer(serializers.Serializer):
     items = ItemSerializer(many=True, allow_empty=False)
     starts_at = serializers.DateTimeField(help_text="Eine der freien Startzeiten, mit Zeitzone.")
     name = serializers.CharField(max_length=200)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     altcha = serializers.CharField(
         max_length=4000, help_text="Gelöste ALTCHA-Aufgabe (Base64-JSON) zu einer Aufgabe von /appointments/altcha/."

@@ -11,6 +11,7 @@ class Open311ClientForm(forms.Form):
         help_text=_("Zum Beispiel „Mängel-App des Landkreises“. So erscheint der Zugang in der Liste."),
     )
     contact_email = forms.EmailField(
+        max_length=254,
         label=_("E-Mail der Ansprechperson"),
         required=False,
         help_text=_("Für Rückfragen zur Anbindung, wenn der Schlüssel gesperrt werden muss."),
