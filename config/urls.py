@@ -3,7 +3,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
@@ -12,9 +12,10 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from rathaus.portal import views as portal_views
+from rathaus.portal.api_schema import LINKS
 
 
-@extend_schema(tags=["api"], auth=[])
+@extend_schema(tags=["api"], auth=[], responses={200: OpenApiResponse(LINKS, description="Die Adressen der API.")})
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @authentication_classes([])

@@ -12,7 +12,11 @@ from rathaus.applications.definition import schema
 @extend_schema(
     tags=["forms"],
     auth=[],
-    responses={200: OpenApiResponse(description="JSON Schema (draft 2020-12) of a form definition.")},
+    responses={
+        (200, "application/schema+json"): OpenApiResponse(
+            {"type": "object"}, description="JSON Schema (draft 2020-12) of a form definition."
+        )
+    },
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])

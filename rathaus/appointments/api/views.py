@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from rathaus.municipalities.models import Municipality
+from rathaus.portal.api_schema import INPUT_ERROR
 
 from .. import antibot, availability, selectors, services, tokens
 from ..availability import BookingItem
@@ -94,7 +95,7 @@ class AvailableDays(PublicView):
         parameters=[DaysQuerySerializer],
         responses={
             200: FreeDaySerializer(many=True),
-            400: ErrorSerializer,
+            400: OpenApiResponse(INPUT_ERROR, description="Parameter fehlen oder sind ungültig."),
             404: ErrorSerializer,
             429: OpenApiResponse(ErrorSerializer, description="Zu viele Abfragen von dieser Adresse."),
         },
@@ -131,7 +132,7 @@ class AvailableTimes(PublicView):
         parameters=[TimesQuerySerializer],
         responses={
             200: FreeTimeSerializer(many=True),
-            400: ErrorSerializer,
+            400: OpenApiResponse(INPUT_ERROR, description="Parameter fehlen oder sind ungültig."),
             404: ErrorSerializer,
             429: OpenApiResponse(ErrorSerializer, description="Zu viele Abfragen von dieser Adresse."),
         },
@@ -154,7 +155,7 @@ class HoldCreate(PublicView):
         request=HoldRequestSerializer,
         responses={
             201: HoldSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Eingaben oder ALTCHA-Lösung ungültig."),
+            400: OpenApiResponse(INPUT_ERROR, description="Eingaben oder ALTCHA-Lösung ungültig."),
             409: OpenApiResponse(ErrorSerializer, description="Die Zeit ist nicht (mehr) frei oder nicht buchbar."),
             429: OpenApiResponse(ErrorSerializer, description="Zu viele Reservierungen von dieser Adresse."),
         },
@@ -192,7 +193,12 @@ class Cancel(PublicView):
     @extend_schema(
         tags=TAGS,
         request=CancelRequestSerializer,
-        responses={200: CancelledSerializer, 400: ErrorSerializer},
+        responses={
+            200: CancelledSerializer,
+            400: OpenApiResponse(
+                INPUT_ERROR, description="Kein gültiger Link, oder der Termin kann nicht mehr abgesagt werden."
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         """Cancel an appointment with the token of its "manage" link; the time is free again at once."""

@@ -6,6 +6,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from rathaus.portal.api_schema import INPUT_ERROR
+
 from .. import selectors
 from ..models import Service, Topic
 from .serializers import (
@@ -36,7 +38,7 @@ class ServiceList(generics.ListAPIView):
         parameters=[ServiceListQuerySerializer],
         responses={
             200: ServiceSummarySerializer(many=True),
-            400: OpenApiResponse(description="Ungültiger Suchbegriff oder ungültige Sprache."),
+            400: OpenApiResponse(INPUT_ERROR, description="Ungültiger Suchbegriff oder ungültige Sprache."),
             404: OpenApiResponse(description="Die Lebenslage gibt es in dieser Kommune nicht."),
         },
     )
@@ -130,7 +132,7 @@ class ServiceSearch(generics.GenericAPIView):
         parameters=[ServiceSearchQuerySerializer],
         responses={
             200: ServiceSearchResultSerializer,
-            400: OpenApiResponse(description="Kein, zu langer Suchbegriff oder ungültige Sprache."),
+            400: OpenApiResponse(INPUT_ERROR, description="Kein, zu langer Suchbegriff oder ungültige Sprache."),
         },
     )
     def get(self, request: Request) -> Response:

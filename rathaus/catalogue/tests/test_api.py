@@ -100,6 +100,31 @@ def test_service_list_is_paginated_with_limit_and_offset(catalogue):
     assert data["previous"] is not None
 
 
+@pytest.mark.parametrize("limit", ["9223372036854775808", "100000000000000000000000", "5000"])
+def test_service_list_caps_a_huge_limit_at_two_hundred_entries_instead_of_failing(esslingen, limit):
+    ServiceFactory.create_batch(205, municipality=esslingen)
+
+    response = _get("api:service-list", limit=limit)
+
+    assert response.status_code == 200
+    assert response.json()["count"] == 205
+    assert len(response.json()["results"]) == 200
+
+
+def test_service_list_gives_an_empty_page_for_an_offset_beyond_the_end(catalogue):
+    response = _get("api:service-list", offset="9223372036854775808")
+
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("name", ["api:office-list", "api:life-situation-list"])
+def test_other_lists_cap_a_limit_beyond_the_database_integers_too(catalogue, name):
+    response = _get(name, limit="9223372036854775808")
+
+    assert response.status_code == 200
+
+
 def test_service_list_marks_a_service_without_enabled_online_offer_as_offline(catalogue):
     entries = {entry["slug"]: entry for entry in _get("api:service-list").json()["results"]}
 

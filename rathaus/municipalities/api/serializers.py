@@ -1,4 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from rathaus.portal.api_schema import LOCAL_TIME
 
 from ..models import Municipality, OpeningHours, OrganisationalUnit
 
@@ -21,7 +24,15 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_field(LOCAL_TIME)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the municipality's local time, written ``08:00:00`` (no time zone)."""
+
+
 class OpeningHoursSerializer(serializers.ModelSerializer):
+    opens = LocalTimeField()
+    closes = LocalTimeField()
+
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens", "closes"]

@@ -1,5 +1,5 @@
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -44,3 +44,13 @@ class OrganisationalUnitDetail(generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet[OrganisationalUnit]:
         return selectors.unit_list(municipality=self.request.municipality)  # type: ignore[attr-defined]
+
+    @extend_schema(
+        responses={
+            200: OrganisationalUnitSerializer,
+            404: OpenApiResponse(description="Das Amt gibt es in dieser Kommune nicht."),
+        }
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """One office with its contact data and opening hours."""
+        return super().get(request, *args, **kwargs)
