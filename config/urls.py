@@ -41,7 +41,9 @@ api_patterns: list[URLPattern | URLResolver] = [
     # Swagger UI sets inline styles; scripts stay 'self' only.
     path(
         "docs/",
-        csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=["get", "head"])
+        ),
         name="docs",
     ),
     path("", include("rathaus.municipalities.api.urls")),

@@ -413,7 +413,11 @@ def _start_time(request: MunicipalityRequest) -> datetime.datetime:
         raise FlowError from None
     if timezone.is_naive(moment):
         raise FlowError
-    return moment
+    try:
+        # A moment at the very ends of the calendar has no local time; no such time is bookable anyway.
+        return timezone.localtime(moment)
+    except OverflowError:
+        raise FlowError from None
 
 
 def _contact_initial(request: MunicipalityRequest) -> dict[str, str]:

@@ -1,9 +1,11 @@
 """Forms of the staff side of cases: the inbox filters, opening a case by hand, notes, assigning, workflow steps."""
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# A day a case can have come in on; the ends of the calendar would overflow the day's bounds in the query.
+RECEIVED_DAY_VALIDATORS = [
+    MinValueValidator(date(1900, 1, 1), message=_("Bitte geben Sie ein Datum ab dem Jahr 1900 an.")),
+    MaxValueValidator(date(2999, 12, 31), message=_("Bitte geben Sie ein Datum vor dem Jahr 3000 an.")),
+]
+
+
 class InboxFilterForm(forms.Form):
     """The inbox's filters, sent with GET so that a filtered list can be bookmarked and works without JavaScript."""
 
@@ -53,8 +62,12 @@ class InboxFilterForm(forms.Form):
     leistung = forms.TypedChoiceField(label=_("Leistung"), required=False, coerce=int, empty_value=None)
     zustaendig = forms.ChoiceField(label=_("Zuständig"), required=False)
     ueberfaellig = forms.BooleanField(label=_("Nur Vorgänge mit überschrittener Frist"), required=False)
-    von = forms.DateField(label=_("Eingegangen ab"), required=False, widget=DateInput())
-    bis = forms.DateField(label=_("Eingegangen bis"), required=False, widget=DateInput())
+    von = forms.DateField(
+        label=_("Eingegangen ab"), required=False, widget=DateInput(), validators=RECEIVED_DAY_VALIDATORS
+    )
+    bis = forms.DateField(
+        label=_("Eingegangen bis"), required=False, widget=DateInput(), validators=RECEIVED_DAY_VALIDATORS
+    )
     sortierung = forms.ChoiceField(label=_("Sortierung"), required=False, choices=SORT_CHOICES)
 
     def __init__(

@@ -1,5 +1,7 @@
 """Shapes of the booking API: locations, services, free days and times, holds, cancellation."""
 
+import datetime
+
 from rest_framework import serializers
 
 from ..models import Appointment, AppointmentService, Location
@@ -70,6 +72,19 @@ class FreeTimeSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
 
 
+class MomentField(serializers.DateTimeField):
+    """A date and time; one at the ends of the calendar is refused as out of range, not a server error.
+
+    Django REST framework catches the overflow only for a value given with an offset; a naive one near
+    the year 1 or 9999 overflowed when made aware."""
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 class ItemSerializer(serializers.Serializer):
     service = serializers.IntegerField(help_text="ID der Terminleistung (aus /appointments/services/).")
     quantity = serializers.IntegerField(min_value=1, max_value=10, default=1)
@@ -78,7 +93,7 @@ class ItemSerializer(serializers.Serializer):
 class HoldRequestSerializer(serializers.Serializer):
     location = serializers.SlugField()
     items = ItemSerializer(many=True, allow_empty=False)
-    starts_at = serializers.DateTimeField(help_text="Eine der freien Startzeiten, mit Zeitzone.")
+    starts_at = MomentField(help_text="Eine der freien Startzeiten, mit Zeitzone.")
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(max_length=254)
     phone = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")

@@ -191,3 +191,33 @@ def test_the_api_does_not_cancel_an_appointment_already_checked_in(
     appointment.refresh_from_db()
     assert response.status_code == 400 and "kann nicht mehr abgesagt werden" in response.json()["detail"]
     assert appointment.state == Appointment.State.CHECKED_IN
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01", "0001-01-01T00:00:00", "0001-01-01T00:30:00+05:00"])
+def test_a_hold_at_the_ends_of_the_calendar_is_refused_at_its_field(
+    now, location, id_card, registration, counters, moment
+):
+    client = client_for(ESSLINGEN_HOST)
+    body = {**_hold_body(client, location, id_card, registration, now), "starts_at": moment}
+
+    response = client.post(reverse("api:appointment-hold"), body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["starts_at"]
+
+
+def test_an_unreadable_json_body_is_refused_in_german_without_the_parsers_words(esslingen):
+    response = client_for(ESSLINGEN_HOST).post(
+        reverse("api:appointment-cancel"), "{kein json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Der Inhalt der Anfrage ist nicht lesbar: Er passt nicht zu seinem Content-Type."
+    }
+
+
+def test_the_api_documentation_answers_options_with_405_not_a_server_error(esslingen):
+    response = client_for(ESSLINGEN_HOST).options(reverse("api:docs"))
+
+    assert response.status_code == 405

@@ -550,3 +550,12 @@ def test_the_move_calendar_counts_for_the_appointments_own_day_only_the_times_it
 
     own_day = next(cell for week in month for cell in week if cell["day"] == booking_day)
     assert own_day["count"] == len(day_page.context["form"].times)
+
+
+@pytest.mark.parametrize("moment", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+14:00"])
+def test_a_start_time_at_the_ends_of_the_calendar_sends_back_to_the_start(location, items_param, moment):
+    url = reverse("appointments:contact", args=[location.slug])
+    response = client_for(ESSLINGEN_HOST).get(url, {"anliegen": items_param, "beginn": moment})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("appointments:start")

@@ -339,3 +339,23 @@ def test_clerk_of_another_office_does_not_see_the_case_in_the_inbox(esslingen, o
     page = response.content.decode()
     assert "0 Vorgänge" in page
     assert reverse("cases:case", args=[case.pk]) not in page
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"bis": "9999-12-31"}, "Bitte geben Sie ein Datum vor dem Jahr 3000 an."),
+        ({"von": "0001-01-01"}, "Bitte geben Sie ein Datum ab dem Jahr 1900 an."),
+    ],
+)
+def test_a_day_at_the_ends_of_the_calendar_is_reported_at_its_field_and_ignored(
+    esslingen, clerk, parking, params, message
+):
+    CaseFactory(case_type=parking, reference="ES-2026-000001")
+
+    response = client_for(ESSLINGEN_HOST, clerk).get(INBOX, params)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert "ES-2026-000001" in page

@@ -2,6 +2,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.urls import reverse
 
 from conftest import ESSLINGEN_HOST, client_for
@@ -112,3 +113,11 @@ def test_language_switch_refuses_to_redirect_to_another_site(esslingen):
 
 def test_unknown_language_is_not_found(esslingen):
     assert client_for(ESSLINGEN_HOST).get(reverse("portal:switch_language", args=["fr"])).status_code == 404
+
+
+@pytest.mark.parametrize("target", ["abc", "0", "-1", "0001-01-01", "impressum", "portal:home"])
+def test_language_switch_takes_only_a_path_of_this_site_and_goes_home_otherwise(esslingen, target):
+    response = client_for(ESSLINGEN_HOST).get(reverse("portal:switch_language", args=["en"]), {"weiter": target})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
