@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "rathaus.municipalities.middleware.MunicipalityMiddleware",
+    "rathaus.portal.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rathaus.portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

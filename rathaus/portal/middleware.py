@@ -1,11 +1,35 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 _POLICY = "camera=(), microphone=(), geolocation=(self), payment=(), usb=(), interest-cohort=()"
+
+
+class RefuseNulMiddleware:
+    """Refuse an address whose path or query holds a NUL character, before any view reads it.
+
+    PostgreSQL cannot store or compare text with NUL, so a ``?q=%00`` that a view passed on to a query
+    was a server error there (and harmless on SQLite). Django's forms refuse NUL in their fields;
+    the query string and path are read raw in many places, so they are checked once, here, on the
+    raw query string: no parsing, nothing for a clean request to pay. The API answers in JSON;
+    Open311 refuses such input itself, in its own error format."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if ("%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path) and not request.path.startswith(
+            "/open311/"
+        ):
+            message = translation.gettext("Die Adresse enthält ein Nullzeichen, das hier nicht erlaubt ist.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            raise BadRequest(message)
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:
