@@ -8,9 +8,9 @@ INPUT_ERROR: dict[str, Any] = {
     "type": "object",
     "properties": {"detail": {"type": "string", "description": "Grund der Ablehnung."}},
     "additionalProperties": {
-        "type": "array",
-        "description": "Meldungen zu diesem Parameter oder Feld.",
-        "items": {},
+        "description": "Meldungen zu diesem Parameter oder Feld: eine Liste von Texten (bei einer Liste von"
+        " Einträgen je Eintrag ein Objekt), bei einem verschachtelten Feld ein Objekt in derselben Form.",
+        "oneOf": [{"type": "array", "items": {}}, {"type": "object"}],
     },
     "example": {"q": ["Bitte geben Sie einen Suchbegriff ein."]},
 }

@@ -47,6 +47,7 @@ def _check(document: dict[str, Any], path: str, method: str, response, media: st
         ("/api/v1/appointments/availability/times/", "get", {"day": "2000-01-01", "items": "0"}),
         ("/api/v1/appointments/availability/days/", "get", {}),
         ("/api/v1/appointments/holds/", "post", {}),
+        ("/api/v1/appointments/holds/", "post", {"location": "0", "items": [], "name": "", "email": "0@0.com"}),
         ("/api/v1/appointments/cancel/", "post", {}),
         ("/api/v1/appointments/cancel/", "post", {"token": "kein-gueltiger-link"}),
         ("/api/v1/services/", "get", {"sprache": "fr"}),
