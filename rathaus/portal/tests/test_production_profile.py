@@ -22,14 +22,15 @@ logging.getLogger("rathaus.probe").warning("probe message", extra={"municipality
 """
 
 
-def _run(extra_env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV"}}
+def _run(extra_env: dict[str, str], probe: str = PROBE, timeout: int = 60) -> subprocess.CompletedProcess[str]:
+    """``probe`` in a fresh process with the production profile; without Redis unless ``extra_env`` names one."""
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV", "REDIS_URL"}}
     env.update(
         {"DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_ENV": "production", "DATABASE_URL": "sqlite://:memory:"}
     )
     env.update(extra_env)
     return subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
@@ -92,20 +93,7 @@ def test_production_keeps_every_live_rate_limit_counter_of_a_thousand_in_the_dat
     # Without Redis the counters of django-ratelimit and allauth live in the database cache. Django's default
     # there (300 entries) throws away a third of the live counters at every write above it: an attacker cycling
     # through e-mail addresses from one address would wipe their own per-address counter.
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV", "REDIS_URL"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_ENV": "production",
-            "DATABASE_URL": "sqlite://:memory:",
-            "SECRET_KEY": "p" * 50,
-            "ALLOWED_HOSTS": "localhost",
-        }
-    )
-
-    result = subprocess.run(
-        [sys.executable, "-c", CACHE_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
-    )
+    result = _run({"SECRET_KEY": "p" * 50, "ALLOWED_HOSTS": "localhost"}, probe=CACHE_PROBE, timeout=120)
 
     assert result.returncode == 0, result.stderr
     assert "KEPT 1" in result.stdout
@@ -121,19 +109,8 @@ def test_production_with_a_zero_worker_interval_stops_at_start_with_the_variable
 def test_production_reads_the_reports_housekeeping_interval_from_the_environment():
     probe = "import django; from django.conf import settings; django.setup(); "
     probe += "from rathaus.reports.tasks import housekeeping_interval; print('EVERY', housekeeping_interval())"
-    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_ENV"}}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "DJANGO_ENV": "production",
-            "DATABASE_URL": "sqlite://:memory:",
-            "SECRET_KEY": "p" * 50,
-            "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS": "1800",
-        }
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+
+    result = _run({"SECRET_KEY": "p" * 50, "RATHAUS_REPORTS_HOUSEKEEPING_INTERVAL_SECONDS": "1800"}, probe=probe)
 
     assert result.returncode == 0, result.stderr
     assert "EVERY 0:30:00" in result.stdout
