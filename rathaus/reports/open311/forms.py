@@ -8,7 +8,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
@@ -21,7 +21,8 @@ from rathaus.reports.models import Category, Report
 from rathaus.reports.questions import answers_clean
 
 DESCRIPTION_LIMIT = 4000  # characters, as the specification limits description
-EMAIL_LIMIT = 254  # characters, as a report keeps the address (Django's validator alone allows 320)
+# Characters of an address, as a report keeps it (Django's validator alone allows 320).
+EMAIL_LIMIT = cast(int, Report._meta.get_field("reporter_email").max_length)
 MAX_RESULTS = 1000
 DEFAULT_WINDOW = timedelta(days=90)
 # Times a search may name: reports exist only within these years, and no time zone is further than 14 hours from UTC.
@@ -150,7 +151,7 @@ def _contact(data: QueryDict, result: ServiceRequestInput, errors: list[str]) ->
             errors.append(_("email ist keine gültige E-Mail-Adresse."))
         else:
             if len(email) > EMAIL_LIMIT:
-                errors.append(_("email darf höchstens 254 Zeichen lang sein."))
+                errors.append(_("email darf höchstens %(limit)s Zeichen lang sein.") % {"limit": EMAIL_LIMIT})
             else:
                 result.email = email
     result.name = " ".join(part for part in (first_value(data, "first_name"), first_value(data, "last_name")) if part)[

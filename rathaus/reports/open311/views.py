@@ -72,6 +72,22 @@ def _has_control_characters(request: MunicipalityRequest, path_values: dict[str,
     return not all(xml_text_allowed(value) for value in given)
 
 
+def _refuse_unreadable_or_limited(request: MunicipalityRequest, path_values: dict[str, Any]) -> None:
+    """``Open311Error`` for a body that can't be read, a client over its rate limit, or control characters.
+
+    The body is parsed first, so that a malformed one is refused before it is counted."""
+    try:
+        request.POST  # noqa: B018 - parses the body
+    except (MultiPartParserError, SuspiciousOperation) as error:
+        raise Open311Error(
+            400, _("Der Inhalt der Anfrage ist nicht lesbar (application/x-www-form-urlencoded erwartet).")
+        ) from error
+    if _limited(request):
+        raise Open311Error(429, _("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es später erneut."))
+    if _has_control_characters(request, path_values):
+        raise Open311Error(400, _("Die Anfrage enthält Steuerzeichen, die in keinem Parameter erlaubt sind."))
+
+
 def open311_view(*methods: str) -> Callable[[OpenView], OpenView]:
     """Common frame: format from the suffix, allowed methods, rate limit, and errors as the spec shapes them."""
 
@@ -88,26 +104,7 @@ def open311_view(*methods: str) -> Callable[[OpenView], OpenView]:
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
-                request.POST  # noqa: B018 - parses the body: a malformed one is refused before it is counted
-            except (MultiPartParserError, SuspiciousOperation):
-                return render_errors(
-                    response_format,
-                    [(400, _("Der Inhalt der Anfrage ist nicht lesbar (application/x-www-form-urlencoded erwartet)."))],
-                    status=400,
-                )
-            if _limited(request):
-                return render_errors(
-                    response_format,
-                    [(429, _("Zu viele Anfragen in kurzer Zeit. Bitte versuchen Sie es später erneut."))],
-                    status=429,
-                )
-            if _has_control_characters(request, kwargs):
-                return render_errors(
-                    response_format,
-                    [(400, _("Die Anfrage enthält Steuerzeichen, die in keinem Parameter erlaubt sind."))],
-                    status=400,
-                )
-            try:
+                _refuse_unreadable_or_limited(request, kwargs)
                 return view(request, response_format, *args, **kwargs)
             except Open311Error as error:
                 return render_errors(response_format, error.errors, status=error.status)
